@@ -1,0 +1,43 @@
+package dev.visage.server.gallery;
+
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.FilterCodec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
+
+/**
+ * Lucene's default codec with the gallery's HNSW parameters and vector encoding.
+ *
+ * <p>It keeps the default codec's name: the parameters only matter when writing, and every segment
+ * records its vector format by name, so any Lucene of this version reads the index back without
+ * this class.
+ */
+final class GalleryCodec extends FilterCodec {
+
+  private final KnnVectorsFormat vectors;
+
+  GalleryCodec(VectorIndexSettings settings) {
+    super(Codec.getDefault().getName(), Codec.getDefault());
+    KnnVectorsFormat format = switch (settings.encoding()) {
+      case FLOAT32 -> new Lucene99HnswVectorsFormat(settings.maxConnections(), settings.beamWidth());
+      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(
+          ScalarEncoding.UNSIGNED_BYTE, settings.maxConnections(), settings.beamWidth());
+      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(
+          ScalarEncoding.PACKED_NIBBLE, settings.maxConnections(), settings.beamWidth());
+    };
+    this.vectors = new PerFieldKnnVectorsFormat() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return format;
+      }
+    };
+  }
+
+  @Override
+  public KnnVectorsFormat knnVectorsFormat() {
+    return vectors;
+  }
+}

@@ -1,0 +1,3 @@
+package dev.visage.server.gallery;
+
+public record GalleryStats(long persons, long faces) {}

@@ -1,0 +1,645 @@
+package dev.visage.server.gallery;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.WildcardQuery;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded gallery: a Lucene index on local disk.
+ *
+ * <p>One document per person (id, name, creation time) and one per face (face id, person id,
+ * vector as an HNSW-indexed {@link KnnFloatVectorField} compared by dot product, model id, where
+ * the face was in its photo, creation time). Deleting a person deletes every document carrying
+ * their id.
+ *
+ * <p>Writes are serialised and committed (fsync) before they return, then the near-real-time
+ * searcher is refreshed, so an acknowledged change survives a crash and the next read sees it. A
+ * write that fails is rolled back: readers never see a change that was not committed. The model
+ * id and vector length are stored in the commit data and checked on open.
+ */
+public final class LuceneGallery implements Gallery {
+
+  private static final Logger log = LoggerFactory.getLogger(LuceneGallery.class);
+
+  // Field names.
+  private static final String TYPE = "type";
+  private static final String PERSON_ID = "person_id";
+  private static final String PERSON_KEY = "person_key";
+  private static final String PERSON_SORT = "person_sort";
+  private static final String NAME = "name";
+  private static final String NAME_LOWER = "name_lower";
+  private static final String NAME_SORT = "name_sort";
+  private static final String FACE_ID = "face_id";
+  private static final String MODEL_ID = "model_id";
+  private static final String VECTOR = "vector";
+  private static final String ORIGIN = "origin";
+  private static final String CREATED = "created";
+
+  private static final String PERSON = "person";
+  private static final String FACE = "face";
+
+  // Commit user data.
+  private static final String DATA_MODEL = "visage.model_id";
+  private static final String DATA_DIMENSION = "visage.dimension";
+  private static final String DATA_SCHEMA = "visage.schema";
+  private static final String SCHEMA_VERSION = "1";
+
+  private static final Query ALL_PERSONS = new TermQuery(new Term(TYPE, PERSON));
+  private static final Query ALL_FACES = new TermQuery(new Term(TYPE, FACE));
+  private static final Sort BY_NAME = new Sort(
+      new SortField(NAME_SORT, SortField.Type.STRING), new SortField(PERSON_SORT, SortField.Type.STRING));
+  private static final int MAX_FACES_PER_PERSON = 10_000;
+
+  private final Path path;
+  private final Directory directory;
+  private final String modelId;
+  private final int dimension;
+  private final VectorIndexSettings settings;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private volatile IndexWriter writer;
+  private volatile SearcherManager searchers;
+
+  private LuceneGallery(Path path, Directory directory, String modelId, int dimension, VectorIndexSettings settings)
+      throws IOException {
+    this.path = path;
+    this.directory = directory;
+    this.modelId = modelId;
+    this.dimension = dimension;
+    this.settings = settings;
+    openWriter();
+  }
+
+  /**
+   * Opens the gallery in a directory, creating it if needed.
+   *
+   * @throws GalleryModelMismatchException if it holds vectors of another model or length
+   * @throws GalleryStorageException if it cannot be opened (in use by another process, unreadable)
+   */
+  public static LuceneGallery open(Path path, String modelId, int dimension, VectorIndexSettings settings) {
+    Directory directory = null;
+    try {
+      java.nio.file.Files.createDirectories(path);
+      directory = FSDirectory.open(path);
+      LuceneGallery gallery = new LuceneGallery(path, directory, modelId, dimension, settings);
+      GalleryStats stats = gallery.stats();
+      log.info("Gallery at {}: {} persons, {} faces ({}, HNSW M={} beam={}, {})", path.toAbsolutePath(),
+          stats.persons(), stats.faces(), modelId, settings.maxConnections(), settings.beamWidth(),
+          settings.encoding());
+      return gallery;
+    } catch (LockObtainFailedException e) {
+      closeQuietly(directory);
+      throw new GalleryStorageException("the gallery at " + path.toAbsolutePath()
+          + " is in use by another Visage server; stop it or choose another --data-dir", e);
+    } catch (IOException e) {
+      closeQuietly(directory);
+      throw new GalleryStorageException("the gallery at " + path.toAbsolutePath() + " cannot be opened: "
+          + e.getMessage() + "; check that the directory exists and is writable", e);
+    } catch (RuntimeException e) {
+      closeQuietly(directory);
+      throw e;
+    }
+  }
+
+  private void openWriter() throws IOException {
+    IndexWriterConfig config = new IndexWriterConfig()
+        .setCodec(new GalleryCodec(settings))
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setCommitOnClose(false);
+    IndexWriter opened = new IndexWriter(directory, config);
+    try {
+      checkOrStampModel(opened);
+      this.writer = opened;
+      this.searchers = new SearcherManager(opened, true, false, null);
+    } catch (IOException | RuntimeException e) {
+      opened.rollback();
+      throw e;
+    }
+  }
+
+  private void checkOrStampModel(IndexWriter opened) throws IOException {
+    Map<String, String> data = new HashMap<>();
+    Iterable<Map.Entry<String, String>> live = opened.getLiveCommitData();
+    if (live != null) {
+      live.forEach(e -> data.put(e.getKey(), e.getValue()));
+    }
+    String storedModel = data.get(DATA_MODEL);
+    if (storedModel == null) {
+      if (opened.getDocStats().numDocs > 0) {
+        throw new GalleryModelMismatchException("the index at " + path.toAbsolutePath()
+            + " was not written by Visage (it has no model id); point --data-dir at another directory");
+      }
+      opened.setLiveCommitData(Map.of(
+          DATA_MODEL, modelId, DATA_DIMENSION, Integer.toString(dimension), DATA_SCHEMA, SCHEMA_VERSION).entrySet());
+      opened.commit();
+      return;
+    }
+    String storedDimension = data.getOrDefault(DATA_DIMENSION, "?");
+    if (!storedModel.equals(modelId) || !storedDimension.equals(Integer.toString(dimension))) {
+      throw new GalleryModelMismatchException("the gallery at " + path.toAbsolutePath()
+          + " holds vectors made by the model " + storedModel + " (" + storedDimension
+          + " values), but this server runs " + modelId + " (" + dimension + " values). Vectors of "
+          + "different models cannot be compared: re-enroll everyone into a new gallery "
+          + "(start with another --data-dir), or run the model the gallery was made with.");
+    }
+  }
+
+  @Override
+  public String modelId() {
+    return modelId;
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  @Override
+  public Enrollment createPerson(String displayName, List<NewFace> faces) {
+    if (faces.isEmpty()) {
+      throw new IllegalArgumentException("a new person needs at least one face");
+    }
+    faces.forEach(face -> checkVector(face.vector()));
+    String personId = UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    return write(w -> {
+      List<Document> documents = new ArrayList<>(faces.size() + 1);
+      documents.add(personDocument(personId, displayName, now));
+      List<String> faceIds = new ArrayList<>();
+      for (NewFace face : faces) {
+        String faceId = UUID.randomUUID().toString();
+        faceIds.add(faceId);
+        documents.add(faceDocument(faceId, personId, face, now));
+      }
+      w.addDocuments(documents);
+      return faceIds;
+    }, faceIds -> new Enrollment(new PersonRecord(personId, displayName, faces.size(), now, List.of()), faceIds));
+  }
+
+  @Override
+  public Enrollment addFaces(String personId, List<NewFace> faces) {
+    if (faces.isEmpty()) {
+      throw new IllegalArgumentException("no faces to add");
+    }
+    faces.forEach(face -> checkVector(face.vector()));
+    Instant now = Instant.now();
+    return write(w -> {
+      PersonRecord person = read(s -> findPerson(s, personId));
+      List<Document> documents = new ArrayList<>(faces.size());
+      List<String> faceIds = new ArrayList<>();
+      for (NewFace face : faces) {
+        String faceId = UUID.randomUUID().toString();
+        faceIds.add(faceId);
+        documents.add(faceDocument(faceId, personId, face, now));
+      }
+      w.addDocuments(documents);
+      return new Enrollment(new PersonRecord(person.personId(), person.displayName(),
+          person.faceCount() + faces.size(), person.createTime(), List.of()), faceIds);
+    }, enrollment -> enrollment);
+  }
+
+  @Override
+  public PersonRecord renamePerson(String personId, String displayName) {
+    return write(w -> {
+      PersonRecord person = read(s -> findPerson(s, personId));
+      w.updateDocument(new Term(PERSON_KEY, personId), personDocument(personId, displayName, person.createTime()));
+      return new PersonRecord(personId, displayName, person.faceCount(), person.createTime(), List.of());
+    }, renamed -> renamed);
+  }
+
+  @Override
+  public int deletePerson(String personId) {
+    return write(w -> {
+      PersonRecord person = read(s -> findPerson(s, personId));
+      w.deleteDocuments(new Term(PERSON_ID, personId));
+      return person.faceCount();
+    }, deleted -> deleted);
+  }
+
+  @Override
+  public FaceDeletion deleteFace(String faceId) {
+    return write(w -> {
+      FaceDeletion result = read(s -> {
+        TopDocs hits = s.search(new TermQuery(new Term(FACE_ID, faceId)), 1);
+        if (hits.scoreDocs.length == 0) {
+          throw new NotFoundException("face", faceId);
+        }
+        String personId = s.storedFields().document(hits.scoreDocs[0].doc, Set.of(PERSON_ID)).get(PERSON_ID);
+        return new FaceDeletion(personId, countFaces(s, personId) - 1);
+      });
+      w.deleteDocuments(new Term(FACE_ID, faceId));
+      return result;
+    }, deletion -> deletion);
+  }
+
+  private interface WriteStep<T> {
+    T apply(IndexWriter writer) throws IOException;
+  }
+
+  private interface Finish<T, R> {
+    R apply(T value);
+  }
+
+  /**
+   * Runs a change, commits it and refreshes the searcher, one change at a time. A change that
+   * fails before its commit completes is rolled back, leaving the index as it was.
+   */
+  private <T, R> R write(WriteStep<T> step, Finish<T, R> finish) {
+    writeLock.lock();
+    try {
+      IndexWriter current = writer;
+      if (current == null) {
+        throw new GalleryStorageException("the gallery at " + path.toAbsolutePath()
+            + " could not be reopened after an earlier storage failure; restart the server", null);
+      }
+      try {
+        T value = step.apply(current);
+        current.commit();
+        searchers.maybeRefreshBlocking();
+        return finish.apply(value);
+      } catch (RuntimeException e) {
+        boolean pending = current.hasUncommittedChanges() || current.getTragicException() != null;
+        if (!pending) {
+          throw e; // refused before anything was written: unknown id, bad argument
+        }
+        discardUncommitted();
+        throw e instanceof AlreadyClosedException ? storageFailure(e) : e;
+      } catch (IOException e) {
+        discardUncommitted();
+        throw storageFailure(e);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private GalleryStorageException storageFailure(Exception cause) {
+    return new GalleryStorageException("the change could not be saved to " + path.toAbsolutePath()
+        + " (" + cause.getMessage() + "); nothing was changed. Check free disk space and permissions.", cause);
+  }
+
+  /** Throws away everything written since the last commit, and starts a fresh writer. */
+  private void discardUncommitted() {
+    SearcherManager oldSearchers = searchers;
+    try {
+      writer.rollback();
+    } catch (IOException | RuntimeException e) {
+      log.warn("Rolling back the gallery writer failed: {}", e.toString());
+    }
+    writer = null;
+    try {
+      openWriter();
+      closeQuietly(oldSearchers);
+      log.warn("A gallery change failed and was rolled back; the gallery is as it was before it");
+    } catch (IOException | RuntimeException e) {
+      log.error("The gallery at {} cannot be reopened after a failed change: {}", path.toAbsolutePath(), e.toString());
+    }
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  @Override
+  public List<PersonMatch> search(float[] vector, int maxPersons) {
+    checkVector(vector);
+    return read(s -> {
+      int k = Math.max(settings.searchK(), maxPersons);
+      TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, k), k);
+      StoredFields stored = s.storedFields();
+      Map<String, PersonMatch> bestPerPerson = new LinkedHashMap<>();
+      for (ScoreDoc hit : top.scoreDocs) {
+        Document face = stored.document(hit.doc, Set.of(PERSON_ID, FACE_ID));
+        String personId = face.get(PERSON_ID);
+        // Hits come best first, so the first hit of each person is their closest face.
+        if (!bestPerPerson.containsKey(personId)) {
+          bestPerPerson.put(personId, new PersonMatch(personId, null, similarity(hit.score), face.get(FACE_ID)));
+          if (bestPerPerson.size() == maxPersons) {
+            break;
+          }
+        }
+      }
+      List<PersonMatch> matches = new ArrayList<>(bestPerPerson.size());
+      for (PersonMatch match : bestPerPerson.values()) {
+        String name = displayName(s, match.personId());
+        if (name != null) {
+          matches.add(new PersonMatch(match.personId(), name, match.similarity(), match.faceId()));
+        }
+      }
+      return matches;
+    });
+  }
+
+  @Override
+  public Optional<PersonMatch> closestFaceOf(String personId, float[] vector) {
+    checkVector(vector);
+    return read(s -> {
+      PersonRecord person = findPerson(s, personId);
+      Query ofPerson = new TermQuery(new Term(PERSON_ID, personId));
+      TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, 1, ofPerson), 1);
+      if (top.scoreDocs.length == 0) {
+        return Optional.empty();
+      }
+      ScoreDoc hit = top.scoreDocs[0];
+      String faceId = s.storedFields().document(hit.doc, Set.of(FACE_ID)).get(FACE_ID);
+      return Optional.of(new PersonMatch(personId, person.displayName(), similarity(hit.score), faceId));
+    });
+  }
+
+  @Override
+  public PersonPage listPersons(String nameContains, int pageSize, String pageToken) {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("page size must be at least 1");
+    }
+    FieldDoc after = pageToken == null || pageToken.isEmpty() ? null : PageToken.decode(pageToken);
+    Query query = ALL_PERSONS;
+    String needle = nameContains == null ? "" : nameContains.strip().toLowerCase(Locale.ROOT);
+    if (!needle.isEmpty()) {
+      query = new BooleanQuery.Builder()
+          .add(ALL_PERSONS, Occur.FILTER)
+          .add(new WildcardQuery(new Term(NAME_LOWER, "*" + escapeWildcards(needle) + "*")), Occur.FILTER)
+          .build();
+    }
+    Query filter = query;
+    return read(s -> {
+      TopDocs page = s.searchAfter(after, filter, pageSize, BY_NAME);
+      StoredFields stored = s.storedFields();
+      List<PersonRecord> persons = new ArrayList<>(page.scoreDocs.length);
+      for (ScoreDoc hit : page.scoreDocs) {
+        persons.add(personFrom(s, stored.document(hit.doc)));
+      }
+      int total = s.count(filter);
+      String next = "";
+      if (page.scoreDocs.length == pageSize && pageSize < total) {
+        FieldDoc last = (FieldDoc) page.scoreDocs[page.scoreDocs.length - 1];
+        PersonRecord lastPerson = persons.get(persons.size() - 1);
+        next = PageToken.encode(lastPerson.displayName().toLowerCase(Locale.ROOT), lastPerson.personId());
+        // An exact last page leaves nothing after it: say so now rather than on an empty page.
+        if (s.searchAfter(last, filter, 1, BY_NAME).scoreDocs.length == 0) {
+          next = "";
+        }
+      }
+      return new PersonPage(persons, next, total);
+    });
+  }
+
+  @Override
+  public PersonRecord getPerson(String personId) {
+    return read(s -> {
+      PersonRecord person = findPerson(s, personId);
+      Query faces = new BooleanQuery.Builder()
+          .add(ALL_FACES, Occur.FILTER)
+          .add(new TermQuery(new Term(PERSON_ID, personId)), Occur.FILTER)
+          .build();
+      TopDocs hits = s.search(faces, MAX_FACES_PER_PERSON);
+      StoredFields stored = s.storedFields();
+      List<FaceRecord> records = new ArrayList<>();
+      for (ScoreDoc hit : hits.scoreDocs) {
+        records.add(faceFrom(stored.document(hit.doc)));
+      }
+      records.sort(java.util.Comparator.comparing(FaceRecord::createTime).thenComparing(FaceRecord::faceId));
+      return new PersonRecord(person.personId(), person.displayName(), person.faceCount(), person.createTime(), records);
+    });
+  }
+
+  @Override
+  public GalleryStats stats() {
+    return read(s -> new GalleryStats(s.count(ALL_PERSONS), s.count(ALL_FACES)));
+  }
+
+  private interface ReadStep<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  private <T> T read(ReadStep<T> step) {
+    for (int attempt = 0; ; attempt++) {
+      SearcherManager manager = searchers;
+      IndexSearcher searcher;
+      try {
+        searcher = manager.acquire();
+      } catch (AlreadyClosedException e) {
+        // The writer was replaced after a failed change; the new searcher is already in place.
+        if (attempt < 3) {
+          continue;
+        }
+        throw new GalleryStorageException("the gallery is closed", e);
+      } catch (IOException e) {
+        throw new GalleryStorageException("the gallery could not be read: " + e.getMessage(), e);
+      }
+      try {
+        return step.apply(searcher);
+      } catch (IOException e) {
+        throw new GalleryStorageException("the gallery could not be read: " + e.getMessage(), e);
+      } finally {
+        try {
+          manager.release(searcher);
+        } catch (IOException e) {
+          log.warn("Releasing a gallery searcher failed: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private PersonRecord findPerson(IndexSearcher s, String personId) throws IOException {
+    TopDocs hits = s.search(new TermQuery(new Term(PERSON_KEY, personId)), 1);
+    if (hits.scoreDocs.length == 0) {
+      throw new NotFoundException("person", personId);
+    }
+    return personFrom(s, s.storedFields().document(hits.scoreDocs[0].doc));
+  }
+
+  private String displayName(IndexSearcher s, String personId) throws IOException {
+    TopDocs hits = s.search(new TermQuery(new Term(PERSON_KEY, personId)), 1);
+    return hits.scoreDocs.length == 0 ? null : s.storedFields().document(hits.scoreDocs[0].doc, Set.of(NAME)).get(NAME);
+  }
+
+  private int countFaces(IndexSearcher s, String personId) throws IOException {
+    return s.count(new BooleanQuery.Builder()
+        .add(ALL_FACES, Occur.FILTER)
+        .add(new TermQuery(new Term(PERSON_ID, personId)), Occur.FILTER)
+        .build());
+  }
+
+  private PersonRecord personFrom(IndexSearcher s, Document document) throws IOException {
+    String personId = document.get(PERSON_ID);
+    return new PersonRecord(personId, document.get(NAME), countFaces(s, personId),
+        Instant.ofEpochMilli(document.getField(CREATED).numericValue().longValue()), List.of());
+  }
+
+  private static FaceRecord faceFrom(Document document) {
+    ByteBuffer origin = ByteBuffer.wrap(document.getBinaryValue(ORIGIN).bytes);
+    float x = origin.getFloat();
+    float y = origin.getFloat();
+    float width = origin.getFloat();
+    float height = origin.getFloat();
+    float score = origin.getFloat();
+    float[] landmarks = new float[FaceOrigin.LANDMARK_VALUES];
+    origin.asFloatBuffer().get(landmarks);
+    return new FaceRecord(document.get(FACE_ID), document.get(PERSON_ID),
+        Instant.ofEpochMilli(document.getField(CREATED).numericValue().longValue()),
+        document.get(MODEL_ID), new FaceOrigin(x, y, width, height, landmarks, score));
+  }
+
+  // ---- documents ---------------------------------------------------------------------------
+
+  private static Document personDocument(String personId, String displayName, Instant created) {
+    String lower = displayName.toLowerCase(Locale.ROOT);
+    Document document = new Document();
+    document.add(new StringField(TYPE, PERSON, Field.Store.NO));
+    document.add(new StringField(PERSON_ID, personId, Field.Store.YES));
+    document.add(new StringField(PERSON_KEY, personId, Field.Store.NO));
+    document.add(new SortedDocValuesField(PERSON_SORT, new BytesRef(personId)));
+    document.add(new StoredField(NAME, displayName));
+    document.add(new StringField(NAME_LOWER, lower, Field.Store.NO));
+    document.add(new SortedDocValuesField(NAME_SORT, new BytesRef(lower)));
+    document.add(new StoredField(CREATED, created.toEpochMilli()));
+    return document;
+  }
+
+  private Document faceDocument(String faceId, String personId, NewFace face, Instant created) {
+    FaceOrigin origin = face.origin();
+    ByteBuffer packed = ByteBuffer.allocate((5 + FaceOrigin.LANDMARK_VALUES) * Float.BYTES);
+    packed.putFloat(origin.x()).putFloat(origin.y()).putFloat(origin.width()).putFloat(origin.height())
+        .putFloat(origin.score());
+    for (float value : origin.landmarks()) {
+      packed.putFloat(value);
+    }
+    Document document = new Document();
+    document.add(new StringField(TYPE, FACE, Field.Store.NO));
+    document.add(new StringField(FACE_ID, faceId, Field.Store.YES));
+    document.add(new StringField(PERSON_ID, personId, Field.Store.YES));
+    document.add(new KnnFloatVectorField(VECTOR, face.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+    document.add(new StoredField(MODEL_ID, modelId));
+    document.add(new StoredField(ORIGIN, packed.array()));
+    document.add(new StoredField(CREATED, created.toEpochMilli()));
+    return document;
+  }
+
+  private void checkVector(float[] vector) {
+    if (vector.length != dimension) {
+      throw new IllegalArgumentException("vectors in this gallery have " + dimension + " values, got " + vector.length);
+    }
+    double norm = 0;
+    for (float v : vector) {
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException("a vector holds a value that is not a finite number");
+      }
+      norm += v * v;
+    }
+    if (Math.abs(norm - 1.0) > 1e-3) {
+      throw new IllegalArgumentException("gallery vectors must have unit length; this one has " + Math.sqrt(norm));
+    }
+  }
+
+  /** Lucene scores a dot-product match as (1 + cosine) / 2; this undoes it. */
+  private static float similarity(float luceneScore) {
+    return 2f * luceneScore - 1f;
+  }
+
+  private static String escapeWildcards(String text) {
+    StringBuilder escaped = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      if (c == '*' || c == '?' || c == '\\') {
+        escaped.append('\\');
+      }
+      escaped.append(c);
+    }
+    return escaped.toString();
+  }
+
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      closeQuietly(searchers);
+      if (writer != null) {
+        writer.close();
+        writer = null;
+      }
+      directory.close();
+    } catch (IOException e) {
+      log.warn("Closing the gallery at {} failed: {}", path.toAbsolutePath(), e.toString());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable != null) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.debug("Ignoring a failure to close {}: {}", closeable, e.toString());
+      }
+    }
+  }
+
+  /** Opaque page tokens: the sort key of the last person on the previous page. */
+  private static final class PageToken {
+    private static final String VERSION = "p1";
+
+    static String encode(String lowerName, String personId) {
+      // The person id (a UUID) comes before the name, which may contain anything.
+      String raw = VERSION + "\n" + personId + "\n" + lowerName;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static FieldDoc decode(String token) {
+      String[] parts;
+      try {
+        parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 3);
+      } catch (IllegalArgumentException e) {
+        parts = new String[0];
+      }
+      if (parts.length != 3 || !VERSION.equals(parts[0])) {
+        throw new IllegalArgumentException("page_token is not one this server issued; "
+            + "start again with an empty page_token");
+      }
+      return new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {new BytesRef(parts[2]), new BytesRef(parts[1])});
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.visage.server.inference;
+
+import dev.visage.server.vision.AlignedFace;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gathers faces from all concurrent requests into batches for the embedder.
+ *
+ * <p>One thread owns the embedder. It takes the first waiting face, then keeps collecting until
+ * the batch is full or {@code maxWait} has passed since that first face, and runs the batch. A
+ * request that brings several faces at once fills a batch by itself without waiting.
+ */
+public final class EmbeddingBatcher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddingBatcher.class);
+
+  private record Job(AlignedFace face, CompletableFuture<float[]> result) {}
+
+  private final FaceEmbedder embedder;
+  private final long maxWaitNanos;
+  private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+  private final Thread worker;
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder faces = new LongAdder();
+  private volatile boolean closed;
+
+  public EmbeddingBatcher(FaceEmbedder embedder, Duration maxWait) {
+    this.embedder = embedder;
+    this.maxWaitNanos = maxWait.toNanos();
+    this.worker = Thread.ofPlatform().name("visage-embedder").daemon().start(this::run);
+  }
+
+  public int dimension() {
+    return embedder.dimension();
+  }
+
+  /** Embeds the faces (batched with others' faces) and waits for their vectors. */
+  public List<float[]> embed(List<AlignedFace> alignedFaces) throws InterruptedException {
+    if (alignedFaces.isEmpty()) {
+      return List.of();
+    }
+    List<CompletableFuture<float[]>> results = new ArrayList<>(alignedFaces.size());
+    List<Job> jobs = new ArrayList<>(alignedFaces.size());
+    for (AlignedFace face : alignedFaces) {
+      CompletableFuture<float[]> result = new CompletableFuture<>();
+      results.add(result);
+      jobs.add(new Job(face, result));
+    }
+    queue.addAll(jobs);
+    if (closed) {
+      failWaiting();
+    }
+    List<float[]> vectors = new ArrayList<>(results.size());
+    for (CompletableFuture<float[]> result : results) {
+      try {
+        vectors.add(result.get());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new InferenceException("embedding failed", e.getCause());
+      }
+    }
+    return vectors;
+  }
+
+  /** Runs so far: how many batches, and how many faces they held. */
+  public long batchCount() {
+    return batches.sum();
+  }
+
+  public long faceCount() {
+    return faces.sum();
+  }
+
+  private void run() {
+    List<Job> batch = new ArrayList<>(embedder.maxBatch());
+    while (!closed) {
+      try {
+        batch.add(queue.take());
+        long deadline = System.nanoTime() + maxWaitNanos;
+        queue.drainTo(batch, embedder.maxBatch() - batch.size());
+        while (batch.size() < embedder.maxBatch()) {
+          long left = deadline - System.nanoTime();
+          Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+          if (next == null) {
+            break;
+          }
+          batch.add(next);
+          queue.drainTo(batch, embedder.maxBatch() - batch.size());
+        }
+        runBatch(batch);
+      } catch (InterruptedException e) {
+        // Only close() interrupts this thread; faces already taken still get an answer.
+        if (closed) {
+          failAll(batch);
+        } else {
+          runBatch(batch);
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void runBatch(List<Job> batch) {
+    try {
+      float[][] vectors = embedder.embed(batch.stream().map(Job::face).toList());
+      batches.increment();
+      faces.add(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).result().complete(vectors[i]);
+      }
+    } catch (RuntimeException e) {
+      log.error("Embedding a batch of {} faces failed", batch.size(), e);
+      batch.forEach(job -> job.result().completeExceptionally(e));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closed = true;
+    worker.interrupt();
+    worker.join(TimeUnit.SECONDS.toMillis(10));
+    failWaiting();
+  }
+
+  private void failWaiting() {
+    List<Job> waiting = new ArrayList<>();
+    queue.drainTo(waiting);
+    failAll(waiting);
+  }
+
+  private static void failAll(List<Job> jobs) {
+    IllegalStateException shutDown = new IllegalStateException("the server is shutting down");
+    jobs.forEach(job -> job.result().completeExceptionally(shutDown));
+  }
+}

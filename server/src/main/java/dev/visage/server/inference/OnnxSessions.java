@@ -1,0 +1,77 @@
+package dev.visage.server.inference;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens ONNX Runtime sessions on the requested device. When CUDA is asked for but cannot be used
+ * (no GPU, no CUDA libraries, wrong driver), it says why once and runs on the CPU.
+ */
+public final class OnnxSessions {
+
+  private static final Logger log = LoggerFactory.getLogger(OnnxSessions.class);
+
+  private final OrtEnvironment environment;
+  private final InferenceSettings settings;
+  private volatile ExecutionDevice effectiveDevice;
+
+  public OnnxSessions(InferenceSettings settings) {
+    this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "visage");
+    this.settings = settings;
+    this.effectiveDevice = settings.device();
+  }
+
+  public OrtEnvironment environment() {
+    return environment;
+  }
+
+  /** The device sessions actually run on: CPU when CUDA was asked for but is not usable. */
+  public ExecutionDevice effectiveDevice() {
+    return effectiveDevice;
+  }
+
+  /**
+   * Opens a session for a model given as bytes (possibly edited in memory).
+   *
+   * @param name the model's name, for logs
+   */
+  public OrtSession open(String name, byte[] model) throws OrtException {
+    try (SessionOptions options = baseOptions()) {
+      if (effectiveDevice == ExecutionDevice.CUDA) {
+        try {
+          options.addCUDA(settings.cudaDeviceId());
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+          effectiveDevice = ExecutionDevice.CPU;
+          log.warn("CUDA was asked for but cannot be used here ({}). Running the models on the CPU; "
+              + "for the GPU install CUDA 12 and cuDNN 9 and check that nvidia-smi sees the device.",
+              e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip());
+          return open(name, model);
+        }
+      }
+      OrtSession session = environment.createSession(model, options);
+      log.info("Loaded {} on {} ({} intra-op threads)", name,
+          effectiveDevice == ExecutionDevice.CUDA ? "CUDA device " + settings.cudaDeviceId() : "the CPU",
+          settings.intraOpThreads());
+      return session;
+    }
+  }
+
+  private SessionOptions baseOptions() throws OrtException {
+    SessionOptions options = new SessionOptions();
+    options.setOptimizationLevel(OptLevel.ALL_OPT);
+    options.setExecutionMode(ExecutionMode.SEQUENTIAL);
+    options.setIntraOpNumThreads(settings.intraOpThreads());
+    options.setInterOpNumThreads(1);
+    // Idle worker threads would otherwise spin between requests and steal the CPU from decoding,
+    // the other model and the gRPC threads.
+    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    return options;
+  }
+}
