@@ -1,0 +1,177 @@
+package dev.visage.server;
+
+import dev.visage.api.v1.GalleryServiceGrpc;
+import dev.visage.api.v1.GetServerInfoResponse;
+import dev.visage.api.v1.RecognitionServiceGrpc;
+import dev.visage.server.api.ConcurrencyLimitInterceptor;
+import dev.visage.server.api.GalleryGrpcService;
+import dev.visage.server.api.RecognitionGrpcService;
+import dev.visage.server.config.ServerSettings;
+import dev.visage.server.gallery.Gallery;
+import dev.visage.server.gallery.GalleryStats;
+import dev.visage.server.gallery.LuceneGallery;
+import dev.visage.server.recognition.Enroller;
+import dev.visage.server.recognition.MatchPolicy;
+import dev.visage.server.recognition.Recognizer;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Visage server: the engine, the gallery and the gRPC endpoint with health and
+ * reflection. {@link #start} returns once it is serving; {@link #close} shuts it down gracefully.
+ */
+public final class VisageServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(VisageServer.class);
+
+  private final ServerSettings settings;
+  private final Engine engine;
+  private final Gallery gallery;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ExecutorService callExecutor;
+  private final Server server;
+  private volatile boolean closed;
+
+  private VisageServer(ServerSettings settings, Engine engine, Gallery gallery) throws IOException {
+    this.settings = settings;
+    this.engine = engine;
+    this.gallery = gallery;
+
+    float threshold = settings.recognition().threshold() != null
+        ? settings.recognition().threshold()
+        : engine.embedderSpec().threshold();
+    MatchPolicy policy = new MatchPolicy(threshold);
+    Recognizer recognizer = new Recognizer(engine.pipeline(), gallery, policy, settings.recognition().maxFacesPerImage());
+    Enroller enroller = new Enroller(engine.pipeline(), gallery, settings.recognition().enrollment());
+
+    AtomicInteger threads = new AtomicInteger();
+    // Calls run here, never on the transport's event loops: they block on the models and the disk.
+    this.callExecutor = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "visage-call-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    ServerSettings.Network network = settings.network();
+    ConcurrencyLimitInterceptor limiter = new ConcurrencyLimitInterceptor(network.maxConcurrentRequests());
+    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(network.host(), network.port()))
+        .executor(callExecutor)
+        .maxInboundMessageSize(network.maxMessageBytes())
+        .addService(ServerInterceptors.intercept(
+            new RecognitionGrpcService(recognizer, () -> serverInfo(policy)), limiter))
+        .addService(ServerInterceptors.intercept(new GalleryGrpcService(enroller, gallery), limiter))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(ProtoReflectionService.newInstance())
+        .build()
+        .start();
+
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(RecognitionServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(GalleryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+  }
+
+  /**
+   * Loads the models, opens the gallery and starts serving. Health reports SERVING from the moment
+   * the port is open, because the port opens only once both are ready.
+   */
+  public static VisageServer start(ServerSettings settings) throws Exception {
+    long started = System.nanoTime();
+    Engine engine = Engine.load(settings);
+    Gallery gallery = null;
+    try {
+      gallery = LuceneGallery.open(settings.storage().galleryDir(), engine.embedderSpec().versionedId(),
+          engine.embedder().dimension(), settings.storage().vectors());
+      VisageServer server = new VisageServer(settings, engine, gallery);
+      log.info("Visage is serving on {}:{} ({} models on {}, ready in {} ms). Stop it with Ctrl+C.",
+          settings.network().host(), server.port(), engine.detectorSpec().id() + " + " + engine.embedderSpec().id(),
+          engine.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      return server;
+    } catch (Exception | Error e) {
+      if (gallery != null) {
+        gallery.close();
+      }
+      engine.close();
+      throw e;
+    }
+  }
+
+  /** The port actually listened on (useful when 0 was asked for). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public Gallery gallery() {
+    return gallery;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  private GetServerInfoResponse serverInfo(MatchPolicy policy) {
+    GalleryStats stats = gallery.stats();
+    String version = VisageServer.class.getPackage().getImplementationVersion();
+    return GetServerInfoResponse.newBuilder()
+        .setVersion(version == null ? "development" : version)
+        .setDetectorModelId(engine.detectorSpec().versionedId())
+        .setEmbedderModelId(engine.embedderSpec().versionedId())
+        .setDefaultThreshold(policy.defaultThreshold())
+        .setDefaultMinDetectionScore(settings.detector().scoreThreshold())
+        .setMaxMessageBytes(settings.network().maxMessageBytes())
+        .setMaxImagePixels(settings.imageLimits().maxPixels())
+        .setExecutionProvider(engine.device().name())
+        .setPersonCount(stats.persons())
+        .setFaceCount(stats.faces())
+        .build();
+  }
+
+  /**
+   * Stops taking calls (health says NOT_SERVING at once), lets calls in progress finish within the
+   * grace period, then frees the models and closes the gallery.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Shutting down: finishing calls in progress");
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(settings.network().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("Calls still running after {}; cancelling them", settings.network().shutdownGrace());
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    callExecutor.shutdownNow();
+    try {
+      engine.close();
+    } catch (Exception e) {
+      log.warn("Closing the models failed: {}", e.toString());
+    }
+    gallery.close();
+    log.info("Visage stopped");
+  }
+}

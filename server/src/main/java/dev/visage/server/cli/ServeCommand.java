@@ -1,0 +1,46 @@
+package dev.visage.server.cli;
+
+import dev.visage.server.VisageServer;
+import dev.visage.server.config.ServerOptions;
+import dev.visage.server.gallery.GalleryModelMismatchException;
+import dev.visage.server.gallery.GalleryStorageException;
+import dev.visage.server.models.ModelUnavailableException;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code visage serve}: runs the server until it is stopped. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    abbreviateSynopsis = true,
+    description = "Start the recognition server.",
+    footer = {"", "Every option can also be set with an environment variable: VISAGE_ and the option's name in "
+        + "capitals, dashes as underscores (--data-dir is VISAGE_DATA_DIR). Flags win over variables."})
+final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Mixin
+  private ServerOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    VisageServer server;
+    try {
+      server = VisageServer.start(options.toSettings());
+    } catch (ModelUnavailableException | GalleryModelMismatchException | GalleryStorageException e) {
+      log.error("Visage cannot start: {}", e.getMessage());
+      return 2;
+    } catch (java.io.IOException e) {
+      log.error("Visage cannot start: {}", e.getMessage());
+      return 2;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "visage-shutdown"));
+    server.awaitTermination();
+    return 0;
+  }
+}

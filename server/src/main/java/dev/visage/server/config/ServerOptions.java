@@ -1,0 +1,189 @@
+package dev.visage.server.config;
+
+import dev.visage.server.gallery.VectorIndexSettings;
+import dev.visage.server.gallery.VectorIndexSettings.VectorEncoding;
+import dev.visage.server.inference.DetectorSettings;
+import dev.visage.server.inference.ExecutionDevice;
+import dev.visage.server.inference.InferenceSettings;
+import dev.visage.server.recognition.EnrollmentPolicy;
+import dev.visage.server.vision.ImageLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The server's settings as command-line options. This is the one place that names every setting
+ * and its default; each option can also be set with an environment variable, {@code VISAGE_}
+ * followed by the option's name in capitals with dashes as underscores ({@code --max-message-bytes}
+ * is {@code VISAGE_MAX_MESSAGE_BYTES}). A flag given on the command line wins over the variable.
+ */
+public final class ServerOptions {
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  // -- network
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only); 0.0.0.0 for every interface.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "50051", description = "gRPC port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--max-message-bytes", defaultValue = "16777216",
+      description = "Largest request message accepted, in bytes. Default: ${DEFAULT-VALUE} (16 MiB).")
+  int maxMessageBytes;
+
+  @Option(names = "--max-concurrent-requests", defaultValue = "64",
+      description = "Calls beyond this many at once are refused with RESOURCE_EXHAUSTED. Default: ${DEFAULT-VALUE}.")
+  int maxConcurrentRequests;
+
+  @Option(names = "--shutdown-grace-seconds", defaultValue = "10",
+      description = "On shutdown, how long calls in progress may take to finish. Default: ${DEFAULT-VALUE}.")
+  int shutdownGraceSeconds;
+
+  // -- storage
+  @Option(names = "--data-dir", defaultValue = "visage-data",
+      description = "Where the gallery (and, unless --model-dir says otherwise, the models) live. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--hnsw-max-connections", defaultValue = "16",
+      description = "HNSW graph: neighbours per node (M). Default: ${DEFAULT-VALUE}.")
+  int hnswMaxConnections;
+
+  @Option(names = "--hnsw-beam-width", defaultValue = "100",
+      description = "HNSW graph: candidates examined per insertion. Default: ${DEFAULT-VALUE}.")
+  int hnswBeamWidth;
+
+  @Option(names = "--vector-encoding", defaultValue = "FLOAT32",
+      description = "How vectors are stored for search: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+  VectorEncoding vectorEncoding;
+
+  @Option(names = "--search-k", defaultValue = "50",
+      description = "Nearest faces collected per search before grouping by person. Default: ${DEFAULT-VALUE}.")
+  int searchK;
+
+  // -- models
+  @Option(names = "--model-dir", description = "Where model files are kept and downloaded to. Default: <data-dir>/models.")
+  Path modelDir;
+
+  @Option(names = "--model-mirror", split = ",", paramLabel = "DIR|URL",
+      description = "Directories or base URLs holding the model files, tried before their sources (repeatable, or comma-separated).")
+  List<String> modelMirrors = new ArrayList<>();
+
+  @Option(names = "--offline", defaultValue = "false", description = "Never download models.")
+  boolean offline;
+
+  @Option(names = "--detector", defaultValue = "yunet_s", description = "Detector model (manifest id). Default: ${DEFAULT-VALUE}.")
+  String detector;
+
+  @Option(names = "--embedder", defaultValue = "mobilefacenet", description = "Embedding model (manifest id). Default: ${DEFAULT-VALUE}.")
+  String embedder;
+
+  // -- inference
+  @Option(names = "--device", defaultValue = "CPU",
+      description = "Where the models run: ${COMPLETION-CANDIDATES}. CUDA falls back to the CPU, with a warning, when it cannot be used. Default: ${DEFAULT-VALUE}.")
+  ExecutionDevice device;
+
+  @Option(names = "--cuda-device-id", defaultValue = "0", description = "Which GPU, with --device CUDA. Default: ${DEFAULT-VALUE}.")
+  int cudaDeviceId;
+
+  @Option(names = "--inference-threads", description = "Threads per model run. Default: half the cores (at least 1).")
+  Integer inferenceThreads;
+
+  @Option(names = "--detector-concurrency", description = "Images detected at once. Default: 2, or 1 on a single core.")
+  Integer detectorConcurrency;
+
+  @Option(names = "--detection-size", defaultValue = "640",
+      description = "Images are scaled down so their longer side is at most this before detection. Default: ${DEFAULT-VALUE}.")
+  int detectionSize;
+
+  @Option(names = "--min-detection-score", defaultValue = "0.9", description = "Default minimum face detection score. Default: ${DEFAULT-VALUE}.")
+  float minDetectionScore;
+
+  @Option(names = "--nms-threshold", defaultValue = "0.3", description = "Overlap (IoU) above which the weaker of two boxes is dropped. Default: ${DEFAULT-VALUE}.")
+  float nmsThreshold;
+
+  @Option(names = "--embed-batch-size", defaultValue = "16", description = "Most faces per embedding run. Default: ${DEFAULT-VALUE}.")
+  int embedBatchSize;
+
+  @Option(names = "--embed-batch-wait-micros", defaultValue = "2000",
+      description = "How long a face waits for others to share its embedding run. Default: ${DEFAULT-VALUE}.")
+  int embedBatchWaitMicros;
+
+  @Option(names = "--embed-flip", defaultValue = "false", description = "Also embed each face mirrored and sum the two vectors.")
+  boolean embedFlip;
+
+  // -- recognition
+  @Option(names = "--threshold", description = "Default cosine similarity needed for a match. Default: the embedding model's calibrated threshold (see models/manifest.json).")
+  Float threshold;
+
+  @Option(names = "--min-enroll-face-size", defaultValue = "48", description = "Smallest face enrolled, in pixels (box's shorter side). Default: ${DEFAULT-VALUE}.")
+  float minEnrollFaceSize;
+
+  @Option(names = "--min-enroll-score", defaultValue = "0.9", description = "Lowest detection score enrolled. Default: ${DEFAULT-VALUE}.")
+  float minEnrollScore;
+
+  @Option(names = "--max-faces-per-image", defaultValue = "200", description = "Most faces reported or identified per image. Default: ${DEFAULT-VALUE}.")
+  int maxFacesPerImage;
+
+  @Option(names = "--max-image-bytes", defaultValue = "16777216", description = "Largest encoded image accepted, in bytes. Default: ${DEFAULT-VALUE}.")
+  long maxImageBytes;
+
+  @Option(names = "--max-image-pixels", defaultValue = "40000000", description = "Largest image decoded, in pixels (width x height). Default: ${DEFAULT-VALUE}.")
+  long maxImagePixels;
+
+  /** The settings these options describe. */
+  public ServerSettings toSettings() {
+    int threads = inferenceThreads != null ? inferenceThreads : Math.max(1, CORES / 2);
+    int concurrency = detectorConcurrency != null ? detectorConcurrency : Math.min(2, CORES);
+    return new ServerSettings(
+        new ServerSettings.Network(host, port, maxMessageBytes, maxConcurrentRequests, Duration.ofSeconds(shutdownGraceSeconds)),
+        new ServerSettings.Models(modelDir != null ? modelDir : dataDir.resolve("models"), List.copyOf(modelMirrors),
+            offline, detector, embedder),
+        new InferenceSettings(device, cudaDeviceId, threads),
+        new DetectorSettings(detectionSize, minDetectionScore, nmsThreshold, 5000, concurrency),
+        new ServerSettings.Embedding(embedBatchSize, Duration.ofNanos(embedBatchWaitMicros * 1000L), embedFlip),
+        new ServerSettings.Recognition(threshold,
+            new EnrollmentPolicy(minEnrollFaceSize, minEnrollScore, Math.min(0.5f, minEnrollScore)), maxFacesPerImage),
+        new ServerSettings.Storage(dataDir.resolve("gallery"),
+            new VectorIndexSettings(hnswMaxConnections, hnswBeamWidth, vectorEncoding, searchK)),
+        new ImageLimits(maxImageBytes, maxImagePixels));
+  }
+
+  /**
+   * Parses options as the command line would (environment variables included) and returns the
+   * settings: handy for embedding the server or testing it.
+   */
+  public static ServerSettings parse(String... args) {
+    ServerOptions options = new ServerOptions();
+    CommandLine line = new CommandLine(options).setDefaultValueProvider(ServerOptions::fromEnvironment);
+    line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.parseArgs(args);
+    return options.toSettings();
+  }
+
+  /**
+   * Defaults from {@code VISAGE_*} environment variables, named after each option; null (use the
+   * option's own default) when the variable is not set.
+   */
+  public static String fromEnvironment(ArgSpec argument) {
+    if (argument instanceof OptionSpec option) {
+      String value = System.getenv(environmentName(option));
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** {@code --max-message-bytes} is {@code VISAGE_MAX_MESSAGE_BYTES}. */
+  public static String environmentName(OptionSpec option) {
+    return "VISAGE_" + option.longestName().replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+}
