@@ -395,7 +395,7 @@ public final class LuceneGallery implements Gallery {
     if (pageSize < 1) {
       throw new IllegalArgumentException("page size must be at least 1");
     }
-    FieldDoc after = pageToken == null || pageToken.isEmpty() ? null : PageToken.decode(pageToken);
+    Object[] afterKey = pageToken == null || pageToken.isEmpty() ? null : PageToken.decode(pageToken);
     Query query = ALL_PERSONS;
     String needle = nameContains == null ? "" : nameContains.strip().toLowerCase(Locale.ROOT);
     if (!needle.isEmpty()) {
@@ -406,6 +406,13 @@ public final class LuceneGallery implements Gallery {
     }
     Query filter = query;
     return read(s -> {
+      // Sort keys are unique (they end with the person id); a document number past every real
+      // one makes the previous page's last person itself count as already seen.
+      int maxDoc = s.getIndexReader().maxDoc();
+      if (afterKey != null && maxDoc == 0) {
+        return new PersonPage(List.of(), "", 0);
+      }
+      FieldDoc after = afterKey == null ? null : new FieldDoc(maxDoc - 1, Float.NaN, afterKey);
       TopDocs page = s.searchAfter(after, filter, pageSize, BY_NAME);
       StoredFields stored = s.storedFields();
       List<PersonRecord> persons = new ArrayList<>(page.scoreDocs.length);
@@ -628,7 +635,8 @@ public final class LuceneGallery implements Gallery {
       return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    static FieldDoc decode(String token) {
+    /** The sort key after which the next page starts. */
+    static Object[] decode(String token) {
       String[] parts;
       try {
         parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 3);
@@ -639,7 +647,7 @@ public final class LuceneGallery implements Gallery {
         throw new IllegalArgumentException("page_token is not one this server issued; "
             + "start again with an empty page_token");
       }
-      return new FieldDoc(Integer.MAX_VALUE, Float.NaN, new Object[] {new BytesRef(parts[2]), new BytesRef(parts[1])});
+      return new Object[] {new BytesRef(parts[2]), new BytesRef(parts[1])};
     }
   }
 }

@@ -67,6 +67,11 @@ public final class ImageDecoder {
     FileType type = detectType(bytes);
     long[] declared = declaredSize(type, bytes);
     checkPixelCount(declared[0], declared[1]);
+    if (type == FileType.Jpeg && !endsWithJpegEndMarker(bytes)) {
+      // libjpeg would decode the part that is there and fill the rest with grey, silently.
+      throw new ImageRejectedException(Reason.CORRUPT,
+          "the JPEG image is truncated (it has no end-of-image marker); send the whole file");
+    }
 
     Mat decoded;
     try (BytePointer data = new BytePointer(size);
@@ -192,6 +197,23 @@ public final class ImageDecoder {
       }
       return new BgrImage(bgr);
     }
+  }
+
+  /**
+   * Whether an end-of-image marker (FF D9) closes the JPEG's data. Inside compressed data an FF
+   * byte is always followed by 00 or a restart marker, so FF D9 near the end means the file is
+   * complete; some cameras append trailers, hence the search window rather than the last 2 bytes.
+   */
+  private static boolean endsWithJpegEndMarker(ByteBuffer bytes) {
+    int start = bytes.position();
+    int end = bytes.limit();
+    int stop = Math.max(start, end - (1 << 20));
+    for (int i = end - 2; i >= stop; i--) {
+      if (bytes.get(i) == (byte) 0xFF && bytes.get(i + 1) == (byte) 0xD9) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void checkPixelCount(long width, long height) throws ImageRejectedException {
