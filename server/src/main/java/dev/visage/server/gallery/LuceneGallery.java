@@ -218,8 +218,8 @@ public final class LuceneGallery implements Gallery {
         documents.add(faceDocument(faceId, personId, face, now));
       }
       w.addDocuments(documents);
-      return faceIds;
-    }, faceIds -> new Enrollment(new PersonRecord(personId, displayName, faces.size(), now, List.of()), faceIds));
+      return new Enrollment(new PersonRecord(personId, displayName, faces.size(), now, List.of()), faceIds);
+    });
   }
 
   @Override
@@ -241,7 +241,7 @@ public final class LuceneGallery implements Gallery {
       w.addDocuments(documents);
       return new Enrollment(new PersonRecord(person.personId(), person.displayName(),
           person.faceCount() + faces.size(), person.createTime(), List.of()), faceIds);
-    }, enrollment -> enrollment);
+    });
   }
 
   @Override
@@ -250,7 +250,7 @@ public final class LuceneGallery implements Gallery {
       PersonRecord person = read(s -> findPerson(s, personId));
       w.updateDocument(new Term(PERSON_KEY, personId), personDocument(personId, displayName, person.createTime()));
       return new PersonRecord(personId, displayName, person.faceCount(), person.createTime(), List.of());
-    }, renamed -> renamed);
+    });
   }
 
   @Override
@@ -259,7 +259,7 @@ public final class LuceneGallery implements Gallery {
       PersonRecord person = read(s -> findPerson(s, personId));
       w.deleteDocuments(new Term(PERSON_ID, personId));
       return person.faceCount();
-    }, deleted -> deleted);
+    });
   }
 
   @Override
@@ -275,22 +275,18 @@ public final class LuceneGallery implements Gallery {
       });
       w.deleteDocuments(new Term(FACE_ID, faceId));
       return result;
-    }, deletion -> deletion);
+    });
   }
 
   private interface WriteStep<T> {
     T apply(IndexWriter writer) throws IOException;
   }
 
-  private interface Finish<T, R> {
-    R apply(T value);
-  }
-
   /**
    * Runs a change, commits it and refreshes the searcher, one change at a time. A change that
    * fails before its commit completes is rolled back, leaving the index as it was.
    */
-  private <T, R> R write(WriteStep<T> step, Finish<T, R> finish) {
+  private <T> T write(WriteStep<T> step) {
     writeLock.lock();
     try {
       IndexWriter current = writer;
@@ -298,22 +294,29 @@ public final class LuceneGallery implements Gallery {
         throw new GalleryStorageException("the gallery at " + path.toAbsolutePath()
             + " could not be reopened after an earlier storage failure; restart the server", null);
       }
+      T value;
       try {
-        T value = step.apply(current);
-        current.commit();
-        searchers.maybeRefreshBlocking();
-        return finish.apply(value);
+        // Steps read and check first and touch the writer last, so a refusal (unknown id, bad
+        // argument) leaves nothing to undo.
+        value = step.apply(current);
       } catch (RuntimeException e) {
-        boolean pending = current.hasUncommittedChanges() || current.getTragicException() != null;
-        if (!pending) {
-          throw e; // refused before anything was written: unknown id, bad argument
+        if (current.getTragicException() == null) {
+          throw e;
         }
         discardUncommitted();
-        throw e instanceof AlreadyClosedException ? storageFailure(e) : e;
+        throw storageFailure(e);
       } catch (IOException e) {
         discardUncommitted();
         throw storageFailure(e);
       }
+      try {
+        current.commit();
+        searchers.maybeRefreshBlocking();
+      } catch (IOException | RuntimeException e) {
+        discardUncommitted();
+        throw storageFailure(e);
+      }
+      return value;
     } finally {
       writeLock.unlock();
     }
@@ -336,7 +339,7 @@ public final class LuceneGallery implements Gallery {
     try {
       openWriter();
       closeQuietly(oldSearchers);
-      log.warn("A gallery change failed and was rolled back; the gallery is as it was before it");
+      log.warn("A gallery change could not be saved and was rolled back; the gallery is as it was before it");
     } catch (IOException | RuntimeException e) {
       log.error("The gallery at {} cannot be reopened after a failed change: {}", path.toAbsolutePath(), e.toString());
     }
