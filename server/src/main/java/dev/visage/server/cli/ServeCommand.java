@@ -5,7 +5,9 @@ import dev.visage.server.config.ServerOptions;
 import dev.visage.server.gallery.GalleryModelMismatchException;
 import dev.visage.server.gallery.GalleryStorageException;
 import dev.visage.server.models.ModelUnavailableException;
+import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -29,18 +31,25 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    VisageServer server;
+    // The hook is in place before the port opens: a stop request can never slip in between.
+    AtomicReference<VisageServer> running = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      VisageServer server = running.get();
+      if (server != null) {
+        server.close();
+      }
+    }, "visage-shutdown"));
     try {
-      server = VisageServer.start(options.toSettings());
+      running.set(VisageServer.start(options.toSettings()));
     } catch (ModelUnavailableException | GalleryModelMismatchException | GalleryStorageException e) {
       log.error("Visage cannot start: {}", e.getMessage());
       return 2;
-    } catch (java.io.IOException e) {
-      log.error("Visage cannot start: {}", e.getMessage());
+    } catch (IOException e) {
+      log.error("Visage cannot start: {}. Is another server using the port? Choose another with --port.",
+          e.getMessage());
       return 2;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "visage-shutdown"));
-    server.awaitTermination();
+    running.get().awaitTermination();
     return 0;
   }
 }
