@@ -49,8 +49,9 @@ public final class OnnxSessions {
           options.addCUDA(settings.cudaDeviceId());
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
           effectiveDevice = ExecutionDevice.CPU;
-          log.warn("CUDA was asked for but cannot be used here ({}). Running the models on the CPU; "
-              + "for the GPU install CUDA 12 and cuDNN 9 and check that nvidia-smi sees the device.",
+          log.warn("CUDA was asked for but cannot be used here ({}; ONNX Runtime's own error line just "
+              + "before this one names what is missing). Running the models on the CPU. For the GPU, install "
+              + "the NVIDIA driver, CUDA 12 and cuDNN 9, and check that nvidia-smi lists the device.",
               e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip());
           return open(name, model);
         }
