@@ -2,6 +2,7 @@ package dev.visage.server.api;
 
 import dev.visage.server.gallery.GalleryStorageException;
 import dev.visage.server.gallery.NotFoundException;
+import dev.visage.server.inference.EngineClosedException;
 import dev.visage.server.recognition.InvalidRequestException;
 import dev.visage.server.recognition.PreconditionFailedException;
 import dev.visage.server.vision.ImageRejectedException;
@@ -33,14 +34,12 @@ final class ApiErrors {
         log.error("{}: gallery storage failure: {}", method, storage.getMessage(), storage.getCause());
         yield Status.UNAVAILABLE.withDescription(storage.getMessage());
       }
+      case EngineClosedException closed -> Status.UNAVAILABLE.withDescription("the server is shutting down; retry later");
       case InterruptedException interrupted -> {
         Thread.currentThread().interrupt();
         yield Status.UNAVAILABLE.withDescription("the server is shutting down; retry against another instance or later");
       }
       default -> {
-        if (error instanceof IllegalStateException && String.valueOf(error.getMessage()).contains("shutting down")) {
-          yield Status.UNAVAILABLE.withDescription("the server is shutting down; retry later");
-        }
         String reference = UUID.randomUUID().toString().substring(0, 8);
         log.error("{} failed unexpectedly [ref {}]", method, reference, error);
         yield Status.INTERNAL.withDescription("the server failed unexpectedly (reference " + reference

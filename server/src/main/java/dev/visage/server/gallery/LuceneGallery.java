@@ -121,10 +121,18 @@ public final class LuceneGallery implements Gallery {
    * @throws GalleryStorageException if it cannot be opened (in use by another process, unreadable)
    */
   public static LuceneGallery open(Path path, String modelId, int dimension, VectorIndexSettings settings) {
-    Directory directory = null;
     try {
       java.nio.file.Files.createDirectories(path);
-      directory = FSDirectory.open(path);
+      return open(path, FSDirectory.open(path), modelId, dimension, settings);
+    } catch (IOException e) {
+      throw new GalleryStorageException("the gallery at " + path.toAbsolutePath() + " cannot be opened: "
+          + e.getMessage() + "; check that the directory exists and is writable", e);
+    }
+  }
+
+  /** Opens the gallery in a Lucene directory (which it then owns); {@code path} names it in messages. */
+  static LuceneGallery open(Path path, Directory directory, String modelId, int dimension, VectorIndexSettings settings) {
+    try {
       LuceneGallery gallery = new LuceneGallery(path, directory, modelId, dimension, settings);
       GalleryStats stats = gallery.stats();
       log.info("Gallery at {}: {} persons, {} faces ({}, HNSW M={} beam={}, {})", path.toAbsolutePath(),
@@ -211,12 +219,7 @@ public final class LuceneGallery implements Gallery {
     return write(w -> {
       List<Document> documents = new ArrayList<>(faces.size() + 1);
       documents.add(personDocument(personId, displayName, now));
-      List<String> faceIds = new ArrayList<>();
-      for (NewFace face : faces) {
-        String faceId = UUID.randomUUID().toString();
-        faceIds.add(faceId);
-        documents.add(faceDocument(faceId, personId, face, now));
-      }
+      List<String> faceIds = faceDocuments(personId, faces, now, documents);
       w.addDocuments(documents);
       return new Enrollment(new PersonRecord(personId, displayName, faces.size(), now, List.of()), faceIds);
     });
@@ -232,12 +235,7 @@ public final class LuceneGallery implements Gallery {
     return write(w -> {
       PersonRecord person = read(s -> findPerson(s, personId));
       List<Document> documents = new ArrayList<>(faces.size());
-      List<String> faceIds = new ArrayList<>();
-      for (NewFace face : faces) {
-        String faceId = UUID.randomUUID().toString();
-        faceIds.add(faceId);
-        documents.add(faceDocument(faceId, personId, face, now));
-      }
+      List<String> faceIds = faceDocuments(personId, faces, now, documents);
       w.addDocuments(documents);
       return new Enrollment(new PersonRecord(person.personId(), person.displayName(),
           person.faceCount() + faces.size(), person.createTime(), List.of()), faceIds);
@@ -311,10 +309,16 @@ public final class LuceneGallery implements Gallery {
       }
       try {
         current.commit();
-        searchers.maybeRefreshBlocking();
       } catch (IOException | RuntimeException e) {
         discardUncommitted();
         throw storageFailure(e);
+      }
+      try {
+        searchers.maybeRefreshBlocking();
+      } catch (IOException | RuntimeException e) {
+        // The change is saved; a fresh writer and searcher make it visible to the next read.
+        log.warn("Refreshing the gallery searcher failed after a saved change ({}); reopening", e.toString());
+        discardUncommitted();
       }
       return value;
     } finally {
@@ -327,7 +331,10 @@ public final class LuceneGallery implements Gallery {
         + " (" + cause.getMessage() + "); nothing was changed. Check free disk space and permissions.", cause);
   }
 
-  /** Throws away everything written since the last commit, and starts a fresh writer. */
+  /**
+   * Throws away everything written since the last commit and starts a fresh writer and searcher,
+   * which see exactly the committed index.
+   */
   private void discardUncommitted() {
     SearcherManager oldSearchers = searchers;
     try {
@@ -339,7 +346,7 @@ public final class LuceneGallery implements Gallery {
     try {
       openWriter();
       closeQuietly(oldSearchers);
-      log.warn("A gallery change could not be saved and was rolled back; the gallery is as it was before it");
+      log.warn("The gallery writer was rolled back to its last commit and reopened");
     } catch (IOException | RuntimeException e) {
       log.error("The gallery at {} cannot be reopened after a failed change: {}", path.toAbsolutePath(), e.toString());
     }
@@ -548,6 +555,17 @@ public final class LuceneGallery implements Gallery {
     document.add(new SortedDocValuesField(NAME_SORT, new BytesRef(lower)));
     document.add(new StoredField(CREATED, created.toEpochMilli()));
     return document;
+  }
+
+  /** Adds a document per face to {@code documents}, each with a new id; returns the ids in order. */
+  private List<String> faceDocuments(String personId, List<NewFace> faces, Instant created, List<Document> documents) {
+    List<String> faceIds = new ArrayList<>(faces.size());
+    for (NewFace face : faces) {
+      String faceId = UUID.randomUUID().toString();
+      faceIds.add(faceId);
+      documents.add(faceDocument(faceId, personId, face, created));
+    }
+    return faceIds;
   }
 
   private Document faceDocument(String faceId, String personId, NewFace face, Instant created) {

@@ -142,7 +142,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
   }
 
   private static void failAll(List<Job> jobs) {
-    IllegalStateException shutDown = new IllegalStateException("the server is shutting down");
-    jobs.forEach(job -> job.result().completeExceptionally(shutDown));
+    EngineClosedException closed = new EngineClosedException();
+    jobs.forEach(job -> job.result().completeExceptionally(closed));
   }
 }

@@ -40,26 +40,17 @@ public final class FacePipeline {
     return detector.settings().scoreThreshold();
   }
 
-  public ImageDecoder decoder() {
-    return decoder;
-  }
-
   /** Decodes an image. Close the result to free its pixels. */
   public Image open(ImageInput input) throws ImageRejectedException {
-    long start = System.nanoTime();
-    BgrImage pixels = decoder.decode(input);
-    return new Image(pixels, System.nanoTime() - start);
+    return new Image(decoder.decode(input));
   }
 
-  /** A decoded image on its way through the pipeline, with the time each stage took. */
+  /** A decoded image on its way through the pipeline. */
   public final class Image implements AutoCloseable {
     private final BgrImage pixels;
-    private final StageTimes times;
 
-    private Image(BgrImage pixels, long decodeNanos) {
+    private Image(BgrImage pixels) {
       this.pixels = pixels;
-      this.times = new StageTimes();
-      times.decodeNanos = decodeNanos;
     }
 
     public int width() {
@@ -70,44 +61,25 @@ public final class FacePipeline {
       return pixels.height();
     }
 
-    public StageTimes times() {
-      return times;
-    }
-
     /** Faces scoring at least {@code minScore}, largest first. */
     public List<FaceDetection> detect(float minScore) throws InterruptedException {
-      long start = System.nanoTime();
       List<FaceDetection> faces = new ArrayList<>(detector.detect(pixels, minScore));
       faces.sort(LARGEST_FIRST);
-      times.detectNanos += System.nanoTime() - start;
       return faces;
     }
 
     /** Unit-length embeddings of the given faces of this image, in order. */
     public List<float[]> embed(List<FaceDetection> faces) throws InterruptedException {
-      long start = System.nanoTime();
       List<AlignedFace> aligned = new ArrayList<>(faces.size());
       for (FaceDetection face : faces) {
         aligned.add(aligner.align(pixels, face.landmarks()));
       }
-      long aligning = System.nanoTime();
-      times.alignNanos += aligning - start;
-      List<float[]> vectors = embedder.embed(aligned);
-      times.embedNanos += System.nanoTime() - aligning;
-      return vectors;
+      return embedder.embed(aligned);
     }
 
     @Override
     public void close() {
       pixels.close();
     }
-  }
-
-  /** Nanoseconds spent in each stage for one image. */
-  public static final class StageTimes {
-    public long decodeNanos;
-    public long detectNanos;
-    public long alignNanos;
-    public long embedNanos;
   }
 }

@@ -28,10 +28,6 @@ public final class Recognizer {
     this.maxFacesPerImage = maxFacesPerImage;
   }
 
-  public MatchPolicy policy() {
-    return policy;
-  }
-
   public int maxFacesPerImage() {
     return maxFacesPerImage;
   }

@@ -43,10 +43,6 @@ public final class ImageDecoder {
     this.limits = limits;
   }
 
-  public ImageLimits limits() {
-    return limits;
-  }
-
   public BgrImage decode(ImageInput input) throws ImageRejectedException {
     return switch (input) {
       case ImageInput.Encoded encoded -> decodeEncoded(encoded.bytes());
