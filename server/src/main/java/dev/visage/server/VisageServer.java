@@ -6,6 +6,7 @@ import dev.visage.api.v1.RecognitionServiceGrpc;
 import dev.visage.server.api.ConcurrencyLimitInterceptor;
 import dev.visage.server.api.GalleryGrpcService;
 import dev.visage.server.api.RecognitionGrpcService;
+import dev.visage.server.api.StrictRequestParsing;
 import dev.visage.server.config.ServerSettings;
 import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.GalleryStats;
@@ -69,9 +70,10 @@ public final class VisageServer implements AutoCloseable {
     this.server = NettyServerBuilder.forAddress(new InetSocketAddress(network.host(), network.port()))
         .executor(callExecutor)
         .maxInboundMessageSize(network.maxMessageBytes())
-        .addService(ServerInterceptors.intercept(
-            new RecognitionGrpcService(recognizer, () -> serverInfo(policy)), limiter))
-        .addService(ServerInterceptors.intercept(new GalleryGrpcService(enroller, gallery), limiter))
+        .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
+            new RecognitionGrpcService(recognizer, () -> serverInfo(policy)).bindService()), limiter))
+        .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
+            new GalleryGrpcService(enroller, gallery).bindService()), limiter))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
