@@ -11,6 +11,7 @@ import dev.visage.server.config.ServerSettings;
 import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.GalleryStats;
 import dev.visage.server.gallery.LuceneGallery;
+import dev.visage.server.live.LiveRecognition;
 import dev.visage.server.recognition.Enroller;
 import dev.visage.server.recognition.MatchPolicy;
 import dev.visage.server.recognition.Recognizer;
@@ -41,6 +42,7 @@ public final class VisageServer implements AutoCloseable {
   private final ServerSettings settings;
   private final Engine engine;
   private final Gallery gallery;
+  private final LiveRecognition live;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService callExecutor;
   private final Server server;
@@ -57,6 +59,7 @@ public final class VisageServer implements AutoCloseable {
     MatchPolicy policy = new MatchPolicy(threshold);
     Recognizer recognizer = new Recognizer(engine.pipeline(), gallery, policy, settings.recognition().maxFacesPerImage());
     Enroller enroller = new Enroller(engine.pipeline(), gallery, settings.recognition().enrollment());
+    this.live = new LiveRecognition(engine.pipeline(), gallery, policy, settings.live());
 
     AtomicInteger threads = new AtomicInteger();
     // Calls run here, never on the transport's event loops: they block on the models and the disk.
@@ -71,7 +74,7 @@ public final class VisageServer implements AutoCloseable {
         .executor(callExecutor)
         .maxInboundMessageSize(network.maxMessageBytes())
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
-            new RecognitionGrpcService(recognizer, () -> serverInfo(policy)).bindService()), limiter))
+            new RecognitionGrpcService(recognizer, live, () -> serverInfo(policy)).bindService()), limiter))
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
             new GalleryGrpcService(enroller, gallery).bindService()), limiter))
         .addService(health.getHealthService())
@@ -123,6 +126,10 @@ public final class VisageServer implements AutoCloseable {
     return engine;
   }
 
+  public LiveRecognition live() {
+    return live;
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -168,6 +175,11 @@ public final class VisageServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     callExecutor.shutdownNow();
+    try {
+      live.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       engine.close();
     } catch (Exception e) {

@@ -2,6 +2,7 @@ package dev.visage.server.api;
 
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admission control: at most {@code limit} Visage calls at once. Beyond it a call is refused at
+ * Admission control: at most {@code limit} unary Visage calls at once. Beyond it a call is refused at
  * once with RESOURCE_EXHAUSTED rather than queued, so an overload cannot grow the server's memory
  * with waiting requests. Health checks and reflection are never refused.
  */
@@ -30,7 +31,9 @@ public final class ConcurrencyLimitInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    if (!call.getMethodDescriptor().getFullMethodName().startsWith("visage.")) {
+    // Streams are long-lived and have their own limit; health checks and reflection are free.
+    if (call.getMethodDescriptor().getType() != MethodDescriptor.MethodType.UNARY
+        || !call.getMethodDescriptor().getFullMethodName().startsWith("visage.")) {
       return next.startCall(call, headers);
     }
     if (inFlight.incrementAndGet() > limit) {

@@ -8,24 +8,34 @@ import dev.visage.api.v1.IdentifiedFace;
 import dev.visage.api.v1.IdentifyRequest;
 import dev.visage.api.v1.IdentifyResponse;
 import dev.visage.api.v1.RecognitionServiceGrpc;
+import dev.visage.api.v1.RecognizeRequest;
+import dev.visage.api.v1.RecognizeResponse;
 import dev.visage.api.v1.VerifyRequest;
 import dev.visage.api.v1.VerifyResponse;
+import dev.visage.server.live.LiveRecognition;
 import dev.visage.server.recognition.Recognizer;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 
-/** The RecognitionService of the public API: Detect, Identify, Verify, GetServerInfo. */
+/** The RecognitionService of the public API: Detect, Identify, Verify, GetServerInfo, Recognize. */
 public final class RecognitionGrpcService extends RecognitionServiceGrpc.RecognitionServiceImplBase {
 
   static final int DEFAULT_CANDIDATES = 3;
   static final int MAX_CANDIDATES = 100;
 
   private final Recognizer recognizer;
+  private final LiveRecognition live;
   private final Supplier<GetServerInfoResponse> serverInfo;
 
-  public RecognitionGrpcService(Recognizer recognizer, Supplier<GetServerInfoResponse> serverInfo) {
+  public RecognitionGrpcService(Recognizer recognizer, LiveRecognition live, Supplier<GetServerInfoResponse> serverInfo) {
     this.recognizer = recognizer;
+    this.live = live;
     this.serverInfo = serverInfo;
+  }
+
+  @Override
+  public StreamObserver<RecognizeRequest> recognize(StreamObserver<RecognizeResponse> responses) {
+    return RecognizeStream.open(responses, live);
   }
 
   @Override

@@ -5,7 +5,9 @@ import dev.visage.server.gallery.VectorIndexSettings.VectorEncoding;
 import dev.visage.server.inference.DetectorSettings;
 import dev.visage.server.inference.ExecutionDevice;
 import dev.visage.server.inference.InferenceSettings;
+import dev.visage.server.live.LiveSettings;
 import dev.visage.server.recognition.EnrollmentPolicy;
+import dev.visage.server.tracking.TrackingSettings;
 import dev.visage.server.vision.ImageLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,6 +140,49 @@ public final class ServerOptions {
   @Option(names = "--max-image-pixels", defaultValue = "40000000", description = "Largest image decoded, in pixels (width x height). Default: ${DEFAULT-VALUE}.")
   long maxImagePixels;
 
+  // -- live streams and cameras
+  @Option(names = "--max-streams", defaultValue = "16", description = "Recognize streams at once; more are refused with RESOURCE_EXHAUSTED. Default: ${DEFAULT-VALUE}.")
+  int maxStreams;
+
+  @Option(names = "--stream-config-timeout-seconds", defaultValue = "10",
+      description = "A stream whose StreamConfig has not arrived by then is closed. Default: ${DEFAULT-VALUE}.")
+  int streamConfigTimeoutSeconds;
+
+  @Option(names = "--stream-min-detection-score", defaultValue = "0.7",
+      description = "Streams' and cameras' default minimum detection score (video frames are blurrier than photos). Default: ${DEFAULT-VALUE}.")
+  float streamMinDetectionScore;
+
+  @Option(names = "--live-workers", description = "Threads processing frames of all streams and cameras. Default: the number of cores.")
+  Integer liveWorkers;
+
+  @Option(names = "--track-min-iou", defaultValue = "0.3",
+      description = "A face continues a track when it overlaps the track's predicted box by this IoU. Default: ${DEFAULT-VALUE}.")
+  float trackMinIou;
+
+  @Option(names = "--track-max-missed-frames", defaultValue = "15",
+      description = "A track unseen for more processed frames than this ends. Default: ${DEFAULT-VALUE}.")
+  int trackMaxMissedFrames;
+
+  @Option(names = "--track-reembed-frames", defaultValue = "30",
+      description = "A track is embedded again after this many frames even if its view has not improved. Default: ${DEFAULT-VALUE}.")
+  int trackReembedFrames;
+
+  @Option(names = "--track-max-votes", defaultValue = "16",
+      description = "A track's identity is voted over at most this many of its latest embeddings. Default: ${DEFAULT-VALUE}.")
+  int trackMaxVotes;
+
+  @Option(names = "--track-min-embed-size", defaultValue = "24",
+      description = "Faces smaller than this (px) are tracked but not embedded until they grow. Default: ${DEFAULT-VALUE}.")
+  float trackMinEmbedSize;
+
+  @Option(names = "--track-split-similarity", defaultValue = "0.2",
+      description = "A track whose new embedding is less similar than this to its earlier ones is split: another person took its place. Default: ${DEFAULT-VALUE}.")
+  float trackSplitSimilarity;
+
+  @Option(names = "--track-cut-threshold", defaultValue = "20",
+      description = "A frame this different from the previous one (mean grey level 0-255 on a thumbnail) is a new shot and ends every track. Default: ${DEFAULT-VALUE}.")
+  float trackCutThreshold;
+
   /** The settings these options describe. */
   public ServerSettings toSettings() {
     int threads = inferenceThreads != null ? inferenceThreads : Math.max(1, CORES / 2);
@@ -153,7 +198,11 @@ public final class ServerOptions {
             new EnrollmentPolicy(minEnrollFaceSize, minEnrollScore, Math.min(0.5f, minEnrollScore)), maxFacesPerImage),
         new ServerSettings.Storage(dataDir.resolve("gallery"),
             new VectorIndexSettings(hnswMaxConnections, hnswBeamWidth, vectorEncoding, searchK)),
-        new ImageLimits(maxImageBytes, maxImagePixels));
+        new ImageLimits(maxImageBytes, maxImagePixels),
+        new LiveSettings(maxStreams, Duration.ofSeconds(streamConfigTimeoutSeconds), streamMinDetectionScore,
+            liveWorkers != null ? liveWorkers : CORES,
+            new TrackingSettings(trackMinIou, trackMaxMissedFrames, trackReembedFrames, trackMaxVotes,
+                trackMinEmbedSize, trackSplitSimilarity, trackCutThreshold)));
   }
 
   /**

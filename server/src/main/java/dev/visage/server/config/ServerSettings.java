@@ -3,6 +3,7 @@ package dev.visage.server.config;
 import dev.visage.server.gallery.VectorIndexSettings;
 import dev.visage.server.inference.DetectorSettings;
 import dev.visage.server.inference.InferenceSettings;
+import dev.visage.server.live.LiveSettings;
 import dev.visage.server.recognition.EnrollmentPolicy;
 import dev.visage.server.vision.ImageLimits;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ public record ServerSettings(
     Embedding embedding,
     Recognition recognition,
     Storage storage,
-    ImageLimits imageLimits) {
+    ImageLimits imageLimits,
+    LiveSettings live) {
 
   /**
    * @param host the address to listen on; loopback by default
@@ -58,34 +60,38 @@ public record ServerSettings(
   public record Storage(Path galleryDir, VectorIndexSettings vectors) {}
 
   public ServerSettings withNetwork(Network value) {
-    return new ServerSettings(value, models, inference, detector, embedding, recognition, storage, imageLimits);
+    return new ServerSettings(value, models, inference, detector, embedding, recognition, storage, imageLimits, live);
   }
 
   public ServerSettings withModels(Models value) {
-    return new ServerSettings(network, value, inference, detector, embedding, recognition, storage, imageLimits);
+    return new ServerSettings(network, value, inference, detector, embedding, recognition, storage, imageLimits, live);
   }
 
   public ServerSettings withInference(InferenceSettings value) {
-    return new ServerSettings(network, models, value, detector, embedding, recognition, storage, imageLimits);
+    return new ServerSettings(network, models, value, detector, embedding, recognition, storage, imageLimits, live);
   }
 
   public ServerSettings withDetector(DetectorSettings value) {
-    return new ServerSettings(network, models, inference, value, embedding, recognition, storage, imageLimits);
+    return new ServerSettings(network, models, inference, value, embedding, recognition, storage, imageLimits, live);
   }
 
   public ServerSettings withEmbedding(Embedding value) {
-    return new ServerSettings(network, models, inference, detector, value, recognition, storage, imageLimits);
+    return new ServerSettings(network, models, inference, detector, value, recognition, storage, imageLimits, live);
   }
 
   public ServerSettings withRecognition(Recognition value) {
-    return new ServerSettings(network, models, inference, detector, embedding, value, storage, imageLimits);
+    return new ServerSettings(network, models, inference, detector, embedding, value, storage, imageLimits, live);
   }
 
   public ServerSettings withStorage(Storage value) {
-    return new ServerSettings(network, models, inference, detector, embedding, recognition, value, imageLimits);
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, value, imageLimits, live);
   }
 
   public ServerSettings withImageLimits(ImageLimits value) {
-    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, value);
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, value, live);
+  }
+
+  public ServerSettings withLive(LiveSettings value) {
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, imageLimits, value);
   }
 }

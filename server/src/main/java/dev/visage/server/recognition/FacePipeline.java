@@ -53,6 +53,11 @@ public final class FacePipeline {
       this.pixels = pixels;
     }
 
+    /** The decoded pixels, valid until the image is closed. */
+    public BgrImage pixels() {
+      return pixels;
+    }
+
     public int width() {
       return pixels.width();
     }
