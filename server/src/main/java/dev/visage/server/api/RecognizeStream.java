@@ -51,6 +51,9 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
   /** Undelivered messages at which processing pauses until the client reads. */
   static final int OUTBOUND_LIMIT = 16;
 
+  /** Bytes the transport may buffer for this stream before it stops being ready. */
+  static final int TRANSPORT_BUFFER = 16 * 1024;
+
   /** A frame as it arrived, waiting in the mailbox. */
   private record Pending(Frame frame, long arrivalNanos) {}
 
@@ -93,6 +96,7 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
     }
     RecognizeStream stream = new RecognizeStream(out, live);
     out.disableAutoRequest();
+    out.setOnReadyThreshold(TRANSPORT_BUFFER);
     out.setOnReadyHandler(stream::onReady);
     out.setOnCancelHandler(stream::abandoned);
     long timeout = live.settings().configTimeout().toMillis();
@@ -281,8 +285,8 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
     }
     boolean raw = frame.getImage().hasRaw();
     if (kind == FrameKind.FRAME_KIND_ENCODED && raw || kind == FrameKind.FRAME_KIND_RAW && !raw) {
-      throw new InvalidRequestException("the stream was configured for " + kind + " frames and this one is "
-          + (raw ? "raw" : "encoded"));
+      throw new InvalidRequestException("this stream carries " + (raw ? "encoded" : "raw") + " frames (its config says "
+          + kind + ") and this frame is " + (raw ? "raw" : "encoded"));
     }
     return ProtoMapping.imageInput("frame.image", frame.getImage());
   }

@@ -23,6 +23,7 @@ public final class LiveRecognition implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService timers;
   private final AtomicInteger openStreams = new AtomicInteger();
+  private final AtomicInteger openSessions = new AtomicInteger();
 
   public LiveRecognition(FacePipeline pipeline, Gallery gallery, MatchPolicy policy, LiveSettings settings) {
     this.pipeline = pipeline;
@@ -95,7 +96,13 @@ public final class LiveRecognition implements AutoCloseable {
   }
 
   public LiveSession newSession(LiveOptions options) {
-    return new LiveSession(pipeline, gallery, policy, settings.tracking(), options);
+    openSessions.incrementAndGet();
+    return new LiveSession(pipeline, gallery, policy, settings.tracking(), options, openSessions::decrementAndGet);
+  }
+
+  /** Sessions created and not yet closed (streams and cameras): each holds tracks and buffers. */
+  public int openSessions() {
+    return openSessions.get();
   }
 
   @Override

@@ -36,8 +36,13 @@ public final class LiveSession implements AutoCloseable {
   private final SceneChangeDetector scenes;
   private FrameInfo lastFrame;
 
+  private final Runnable onClose;
+  private boolean closed;
+
+  /** @param onClose run once when the session is closed */
   public LiveSession(FacePipeline pipeline, Gallery gallery, MatchPolicy policy, TrackingSettings tracking,
-      LiveOptions options) {
+      LiveOptions options, Runnable onClose) {
+    this.onClose = onClose;
     this.pipeline = pipeline;
     this.gallery = gallery;
     this.policy = policy;
@@ -123,7 +128,11 @@ public final class LiveSession implements AutoCloseable {
   /** Frees the session's buffers. Not while a frame is being processed. */
   @Override
   public void close() {
-    scenes.close();
+    if (!closed) {
+      closed = true;
+      scenes.close();
+      onClose.run();
+    }
   }
 
   private static LiveEvent event(LiveEvent.Type type, Track track, FrameInfo frame, Optional<PersonMatch> previous) {
