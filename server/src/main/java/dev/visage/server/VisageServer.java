@@ -1,12 +1,15 @@
 package dev.visage.server;
 
+import dev.visage.api.v1.CameraServiceGrpc;
 import dev.visage.api.v1.GalleryServiceGrpc;
 import dev.visage.api.v1.GetServerInfoResponse;
 import dev.visage.api.v1.RecognitionServiceGrpc;
+import dev.visage.server.api.CameraGrpcService;
 import dev.visage.server.api.ConcurrencyLimitInterceptor;
 import dev.visage.server.api.GalleryGrpcService;
 import dev.visage.server.api.RecognitionGrpcService;
 import dev.visage.server.api.StrictRequestParsing;
+import dev.visage.server.camera.CameraRegistry;
 import dev.visage.server.config.ServerSettings;
 import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.GalleryStats;
@@ -43,6 +46,7 @@ public final class VisageServer implements AutoCloseable {
   private final Engine engine;
   private final Gallery gallery;
   private final LiveRecognition live;
+  private final CameraRegistry cameras;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService callExecutor;
   private final Server server;
@@ -60,6 +64,7 @@ public final class VisageServer implements AutoCloseable {
     Recognizer recognizer = new Recognizer(engine.pipeline(), gallery, policy, settings.recognition().maxFacesPerImage());
     Enroller enroller = new Enroller(engine.pipeline(), gallery, settings.recognition().enrollment());
     this.live = new LiveRecognition(engine.pipeline(), gallery, policy, settings.live());
+    this.cameras = new CameraRegistry(settings.storage().camerasFile(), live);
 
     AtomicInteger threads = new AtomicInteger();
     // Calls run here, never on the transport's event loops: they block on the models and the disk.
@@ -77,6 +82,8 @@ public final class VisageServer implements AutoCloseable {
             new RecognitionGrpcService(recognizer, live, () -> serverInfo(policy)).bindService()), limiter))
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
             new GalleryGrpcService(enroller, gallery).bindService()), limiter))
+        .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
+            new CameraGrpcService(cameras).bindService()), limiter))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
@@ -86,6 +93,8 @@ public final class VisageServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(RecognitionServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(GalleryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(CameraServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    cameras.startAll();
   }
 
   /**
@@ -128,6 +137,10 @@ public final class VisageServer implements AutoCloseable {
 
   public LiveRecognition live() {
     return live;
+  }
+
+  public CameraRegistry cameras() {
+    return cameras;
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -176,6 +189,7 @@ public final class VisageServer implements AutoCloseable {
     }
     callExecutor.shutdownNow();
     try {
+      cameras.close();
       live.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -56,8 +56,11 @@ public record ServerSettings(
    */
   public record Recognition(Float threshold, EnrollmentPolicy enrollment, int maxFacesPerImage) {}
 
-  /** @param galleryDir the Lucene index's directory */
-  public record Storage(Path galleryDir, VectorIndexSettings vectors) {}
+  /**
+   * @param galleryDir the Lucene index's directory
+   * @param camerasFile where registered cameras are kept
+   */
+  public record Storage(Path galleryDir, VectorIndexSettings vectors, Path camerasFile) {}
 
   public ServerSettings withNetwork(Network value) {
     return new ServerSettings(value, models, inference, detector, embedding, recognition, storage, imageLimits, live);

@@ -11,6 +11,7 @@ package dev.visage.server.live;
 public final class FrameMailbox<F> {
 
   private final long minIntervalNanos;
+  private final java.util.function.Consumer<F> discard;
   private F waiting;
   private long lastAcceptedNanos = Long.MIN_VALUE;
   private long dropped;
@@ -18,18 +19,29 @@ public final class FrameMailbox<F> {
 
   /** @param maxFps 0 for no limit */
   public FrameMailbox(float maxFps) {
+    this(maxFps, frame -> { });
+  }
+
+  /**
+   * @param maxFps 0 for no limit
+   * @param discard receives each frame that is replaced, skipped or cleared away (to reuse or free it)
+   */
+  public FrameMailbox(float maxFps, java.util.function.Consumer<F> discard) {
     this.minIntervalNanos = maxFps > 0 ? (long) (1e9 / maxFps) : 0;
+    this.discard = discard;
   }
 
   /** Offers a frame that arrived at {@code nanos}; returns false if it was skipped for the rate. */
   public synchronized boolean offer(F frame, long nanos) {
     if (minIntervalNanos > 0 && lastAcceptedNanos != Long.MIN_VALUE && nanos - lastAcceptedNanos < minIntervalNanos) {
       skipped++;
+      discard.accept(frame);
       return false;
     }
     lastAcceptedNanos = nanos;
     if (waiting != null) {
       dropped++;
+      discard.accept(waiting);
     }
     waiting = frame;
     return true;
@@ -48,7 +60,10 @@ public final class FrameMailbox<F> {
 
   /** Empties the mailbox (the stream is gone). */
   public synchronized void clear() {
-    waiting = null;
+    if (waiting != null) {
+      discard.accept(waiting);
+      waiting = null;
+    }
   }
 
   /** Counts a frame lost after it was taken (its result could not be delivered). */

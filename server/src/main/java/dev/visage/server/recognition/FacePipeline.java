@@ -42,15 +42,22 @@ public final class FacePipeline {
 
   /** Decodes an image. Close the result to free its pixels. */
   public Image open(ImageInput input) throws ImageRejectedException {
-    return new Image(decoder.decode(input));
+    return new Image(decoder.decode(input), true);
+  }
+
+  /** Runs already decoded pixels (a camera frame) through the pipeline; closing leaves them to the caller. */
+  public Image borrow(BgrImage pixels) {
+    return new Image(pixels, false);
   }
 
   /** A decoded image on its way through the pipeline. */
   public final class Image implements AutoCloseable {
     private final BgrImage pixels;
+    private final boolean owned;
 
-    private Image(BgrImage pixels) {
+    private Image(BgrImage pixels, boolean owned) {
       this.pixels = pixels;
+      this.owned = owned;
     }
 
     /** The decoded pixels, valid until the image is closed. */
@@ -84,7 +91,9 @@ public final class FacePipeline {
 
     @Override
     public void close() {
-      pixels.close();
+      if (owned) {
+        pixels.close();
+      }
     }
   }
 }
