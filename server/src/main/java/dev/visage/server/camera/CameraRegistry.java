@@ -114,6 +114,7 @@ public final class CameraRegistry implements AutoCloseable {
       running = new ArrayList<>(workers.values());
       workers.clear();
     }
+    running.forEach(CameraWorker::requestStop); // all at once: each may wait out a read timeout
     for (CameraWorker worker : running) {
       worker.stop();
     }

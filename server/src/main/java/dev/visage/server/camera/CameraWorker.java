@@ -86,10 +86,15 @@ final class CameraWorker {
     }
   }
 
-  /** Stops reading, lets the frame in progress finish, ends the tracks and frees the buffers. */
-  void stop() throws InterruptedException {
+  /** Asks the reading thread to stop; a read in progress ends within FFmpeg's I/O timeout. */
+  void requestStop() {
     running = false;
     reader.interrupt();
+  }
+
+  /** Stops reading, lets the frame in progress finish, ends the tracks and frees the buffers. */
+  void stop() throws InterruptedException {
+    requestStop();
     reader.join(TimeUnit.SECONDS.toMillis(15));
     mailbox.clear();
     synchronized (lock) {
