@@ -68,6 +68,15 @@ public interface Gallery extends AutoCloseable {
 
   GalleryStats stats();
 
+  /**
+   * A number that grows with every change that can make an earlier match stale: a person deleted
+   * or renamed. Live sessions compare it to decide when to check their tracks' identities again.
+   */
+  long revision();
+
+  /** The person's current name, or empty when there is no such person (any more). */
+  java.util.Optional<String> displayName(String personId);
+
   @Override
   void close();
 }

@@ -101,6 +101,7 @@ public final class LuceneGallery implements Gallery {
   private final int dimension;
   private final VectorIndexSettings settings;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final java.util.concurrent.atomic.AtomicLong revision = new java.util.concurrent.atomic.AtomicLong();
   private volatile IndexWriter writer;
   private volatile SearcherManager searchers;
 
@@ -244,20 +245,24 @@ public final class LuceneGallery implements Gallery {
 
   @Override
   public PersonRecord renamePerson(String personId, String displayName) {
-    return write(w -> {
+    PersonRecord renamed = write(w -> {
       PersonRecord person = read(s -> findPerson(s, personId));
       w.updateDocument(new Term(PERSON_KEY, personId), personDocument(personId, displayName, person.createTime()));
       return new PersonRecord(personId, displayName, person.faceCount(), person.createTime(), List.of());
     });
+    revision.incrementAndGet();
+    return renamed;
   }
 
   @Override
   public int deletePerson(String personId) {
-    return write(w -> {
+    int deleted = write(w -> {
       PersonRecord person = read(s -> findPerson(s, personId));
       w.deleteDocuments(new Term(PERSON_ID, personId));
       return person.faceCount();
     });
+    revision.incrementAndGet();
+    return deleted;
   }
 
   @Override
@@ -461,6 +466,16 @@ public final class LuceneGallery implements Gallery {
       records.sort(java.util.Comparator.comparing(FaceRecord::createTime).thenComparing(FaceRecord::faceId));
       return new PersonRecord(person.personId(), person.displayName(), person.faceCount(), person.createTime(), records);
     });
+  }
+
+  @Override
+  public long revision() {
+    return revision.get();
+  }
+
+  @Override
+  public Optional<String> displayName(String personId) {
+    return read(s -> Optional.ofNullable(displayName(s, personId)));
   }
 
   @Override

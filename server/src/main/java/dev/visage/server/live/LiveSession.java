@@ -35,6 +35,7 @@ public final class LiveSession implements AutoCloseable {
   private final TrackingSettings tracking;
   private final SceneChangeDetector scenes;
   private FrameInfo lastFrame;
+  private long galleryRevision;
 
   private final Runnable onClose;
   private boolean closed;
@@ -50,6 +51,7 @@ public final class LiveSession implements AutoCloseable {
     this.tracking = tracking;
     this.tracker = new Tracker(tracking);
     this.scenes = new SceneChangeDetector(tracking.cutThreshold());
+    this.galleryRevision = gallery.revision();
   }
 
   public LiveOptions options() {
@@ -69,6 +71,13 @@ public final class LiveSession implements AutoCloseable {
       for (Track track : tracker.endAll()) {
         events.accept(event(LiveEvent.Type.ENDED, track, frame, Optional.empty()));
       }
+    }
+    long revision = gallery.revision();
+    if (revision != galleryRevision) {
+      // Persons were deleted or renamed: a deleted person is a stranger now, at once.
+      galleryRevision = revision;
+      tracker.revalidate(gallery::displayName).forEach((track, change) ->
+          events.accept(event(LiveEvent.Type.IDENTITY_CHANGED, track, frame, change.before())));
     }
     List<FaceDetection> detections = image.detect(options.minDetectionScore());
     Tracker.Update update = tracker.update(detections);

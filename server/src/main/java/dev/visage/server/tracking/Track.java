@@ -149,6 +149,18 @@ public final class Track {
     return new IdentityChange(IdentityChange.Kind.CHANGED, before, after);
   }
 
+  /**
+   * Re-checks the track's votes against the gallery (persons deleted or renamed since they were
+   * cast) and says what that did to its identity.
+   */
+  IdentityChange revalidate(java.util.function.Function<String, Optional<String>> currentName) {
+    Optional<PersonMatch> before = votes.identity();
+    Optional<PersonMatch> after = votes.revalidate(currentName);
+    boolean sameName = before.map(PersonMatch::displayName).equals(after.map(PersonMatch::displayName));
+    boolean samePerson = before.map(PersonMatch::personId).equals(after.map(PersonMatch::personId));
+    return new IdentityChange(samePerson && sameName ? IdentityChange.Kind.NONE : IdentityChange.Kind.CHANGED, before, after);
+  }
+
   /** A new track continuing from this one's last detection (another person took its place). */
   Track successor(long id, long frame, int maxVotes) {
     return new Track(id, last, frame, maxVotes);

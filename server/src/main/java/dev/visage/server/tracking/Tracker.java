@@ -110,6 +110,22 @@ public final class Tracker {
     return successor;
   }
 
+  /**
+   * Re-checks every track's identity against the gallery after persons were deleted or renamed.
+   *
+   * @return the tracks whose identity changed, with the change
+   */
+  public java.util.Map<Track, IdentityChange> revalidate(java.util.function.Function<String, Optional<String>> currentName) {
+    java.util.Map<Track, IdentityChange> changed = new java.util.LinkedHashMap<>();
+    for (Track track : tracks) {
+      IdentityChange change = track.revalidate(currentName);
+      if (change.kind() != IdentityChange.Kind.NONE) {
+        changed.put(track, change);
+      }
+    }
+    return changed;
+  }
+
   /** Ends every track (the stream is over) and returns them. */
   public List<Track> endAll() {
     List<Track> ended = new ArrayList<>(tracks);
