@@ -176,6 +176,9 @@ public final class VisageServer implements AutoCloseable {
     closed = true;
     log.info("Shutting down: finishing calls in progress");
     health.enterTerminalState();
+    // Streams never finish by themselves: tell them now instead of waiting out the grace period.
+    live.endStreams();
+    cameras.events().close();
     server.shutdown();
     try {
       if (!server.awaitTermination(settings.network().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

@@ -14,6 +14,7 @@ public final class ErrorMessages {
       case UNAVAILABLE -> "The server cannot be reached" + (detail.isEmpty() ? "" : " (" + shorten(detail) + ")")
           + ". Check the address under Server > Connection and that the server is running.";
       case DEADLINE_EXCEEDED -> "The server did not answer in time; it may be overloaded. Try again.";
+      case CANCELLED -> "The server closed the connection; it may be restarting.";
       case UNAUTHENTICATED -> "The server needs a valid API key: enter it under Server > Connection.";
       case PERMISSION_DENIED -> "Your API key is not allowed to do this; ask for an operator key.";
       case RESOURCE_EXHAUSTED -> "The server refused: " + sentence(detail);

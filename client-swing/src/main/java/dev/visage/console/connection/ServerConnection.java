@@ -38,8 +38,12 @@ public final class ServerConnection implements AutoCloseable {
 
   public enum State { CONNECTING, SERVING, NOT_SERVING, UNREACHABLE }
 
-  /** The connection's state, with a sentence for the status bar. */
-  public record Status(State state, String detail) {}
+  /**
+   * The connection's state.
+   *
+   * @param reason why it is not serving, for people; empty when it is
+   */
+  public record Status(State state, String address, String reason) {}
 
   private static final long POLL_SECONDS = 2;
 
@@ -52,9 +56,10 @@ public final class ServerConnection implements AutoCloseable {
   private volatile ConnectionSettings settings;
   private volatile ManagedChannel managed;
   private volatile Channel channel;
-  private volatile Status status = new Status(State.CONNECTING, "connecting");
+  private volatile Status status;
 
   public ServerConnection(ConnectionSettings settings) {
+    status = new Status(State.CONNECTING, settings.address(), "");
     connect(settings);
     poller.scheduleWithFixedDelay(this::checkHealth, 0, POLL_SECONDS, TimeUnit.SECONDS);
   }
@@ -67,7 +72,7 @@ public final class ServerConnection implements AutoCloseable {
     this.channel = ClientInterceptors.intercept(managed, new ApiKey(newSettings.apiKey()));
     if (previous != null) {
       previous.shutdownNow();
-      publish(new Status(State.CONNECTING, "connecting to " + newSettings.address()));
+      publish(new Status(State.CONNECTING, newSettings.address(), ""));
       poller.execute(this::checkHealth);
     }
   }
@@ -117,15 +122,15 @@ public final class ServerConnection implements AutoCloseable {
       public void onSuccess(HealthCheckResponse response) {
         if (checked == settings) {
           publish(response.getStatus() == HealthCheckResponse.ServingStatus.SERVING
-              ? new Status(State.SERVING, "serving at " + checked.address())
-              : new Status(State.NOT_SERVING, checked.address() + " is not serving yet (" + response.getStatus() + ")"));
+              ? new Status(State.SERVING, checked.address(), "")
+              : new Status(State.NOT_SERVING, checked.address(), "the server is not serving yet (" + response.getStatus() + ")"));
         }
       }
 
       @Override
       public void onFailure(Throwable error) {
         if (checked == settings) {
-          publish(new Status(State.UNREACHABLE, checked.address() + ": " + ErrorMessages.describe(error)));
+          publish(new Status(State.UNREACHABLE, checked.address(), ErrorMessages.describe(error)));
         }
       }
     }, MoreExecutors.directExecutor());

@@ -70,13 +70,18 @@ final class EventLogPanel extends JScrollPane {
     model.fireTableDataChanged();
   }
 
-  List<String> whoWasRecognised() {
+  /** The names given to faces so far (recognised, or changed to), newest first. */
+  List<String> namesGiven() {
     List<String> names = new ArrayList<>();
     rows.forEach(row -> {
-      if (row.what().equals("recognised")) {
+      if ((row.what().equals("recognised") || row.what().equals("changed")) && !row.who().equals("unknown")) {
         names.add(row.who());
       }
     });
     return names;
+  }
+
+  int eventCount() {
+    return rows.size();
   }
 }

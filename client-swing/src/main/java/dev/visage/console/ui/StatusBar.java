@@ -3,7 +3,8 @@ package dev.visage.console.ui;
 import dev.visage.console.connection.ServerConnection;
 import dev.visage.console.video.LiveController;
 import java.awt.Color;
-import java.awt.FlowLayout;
+import java.awt.BorderLayout;
+import java.awt.Dimension;
 import java.awt.Graphics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -12,8 +13,6 @@ import javax.swing.BorderFactory;
 import javax.swing.Icon;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
-import javax.swing.JSeparator;
-import javax.swing.SwingConstants;
 
 /** Connection state, live frame rate and latency, and the latest message for the operator. */
 final class StatusBar extends JPanel {
@@ -21,18 +20,20 @@ final class StatusBar extends JPanel {
   private final JLabel connection = new JLabel();
   private final JLabel live = new JLabel("no video");
   private final JLabel message = new JLabel(" ");
+  private String unreachableMessage = "";
 
   StatusBar() {
-    super(new FlowLayout(FlowLayout.LEFT, 10, 3));
-    setBorder(BorderFactory.createMatteBorder(1, 0, 0, 0, new Color(0x3C, 0x3F, 0x41)));
+    super(new BorderLayout(12, 0));
+    setBorder(BorderFactory.createCompoundBorder(
+        BorderFactory.createMatteBorder(1, 0, 0, 0, new Color(0x3C, 0x3F, 0x41)),
+        BorderFactory.createEmptyBorder(3, 8, 3, 8)));
     connection.setName("connection");
     live.setName("liveStats");
     message.setName("message");
-    add(connection);
-    add(new JSeparator(SwingConstants.VERTICAL));
-    add(live);
-    add(new JSeparator(SwingConstants.VERTICAL));
-    add(message);
+    connection.setPreferredSize(new Dimension(260, connection.getPreferredSize().height));
+    add(connection, BorderLayout.WEST);
+    add(message, BorderLayout.CENTER);
+    add(live, BorderLayout.EAST);
   }
 
   void connection(ServerConnection.Status status) {
@@ -43,12 +44,18 @@ final class StatusBar extends JPanel {
     };
     connection.setIcon(new Dot(colour));
     connection.setText(switch (status.state()) {
-      case SERVING -> "Connected: " + status.detail();
-      case CONNECTING -> "Connecting: " + status.detail();
-      case NOT_SERVING -> "Not ready: " + status.detail();
-      case UNREACHABLE -> "Unreachable: " + status.detail();
+      case SERVING -> "Connected to " + status.address();
+      case CONNECTING -> "Connecting to " + status.address();
+      case NOT_SERVING -> "Not ready: " + status.address();
+      case UNREACHABLE -> "Unreachable: " + status.address();
     });
-    connection.setToolTipText(connection.getText());
+    connection.setToolTipText(status.reason().isEmpty() ? connection.getText() : status.reason());
+    if (!status.reason().isEmpty()) {
+      message(status.reason(), true);
+      unreachableMessage = status.reason();
+    } else if (message.getText().equals(unreachableMessage)) {
+      message("", false); // the problem is over
+    }
   }
 
   void live(LiveController.Stats stats) {
@@ -68,6 +75,10 @@ final class StatusBar extends JPanel {
 
   String connectionText() {
     return connection.getText();
+  }
+
+  String messageText() {
+    return message.getText();
   }
 
   /** A round coloured marker. */

@@ -63,6 +63,7 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
   private final ArrayDeque<RecognizeResponse> outbound = new ArrayDeque<>();
   private final String defaultName = "stream-" + STREAM_NUMBERS.incrementAndGet();
   private ScheduledFuture<?> configTimeout;
+  private Runnable unregisterShutdown = () -> { };
   private LiveSession session;
   private FrameMailbox<Pending> mailbox;
   private FrameKind kind = FrameKind.FRAME_KIND_UNSPECIFIED;
@@ -99,6 +100,7 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
     out.setOnReadyThreshold(TRANSPORT_BUFFER);
     out.setOnReadyHandler(stream::onReady);
     out.setOnCancelHandler(stream::abandoned);
+    stream.unregisterShutdown = live.onShutdown(stream::serverStopping);
     long timeout = live.settings().configTimeout().toMillis();
     stream.configTimeout = live.timers().schedule(stream::configMissing, timeout, TimeUnit.MILLISECONDS);
     out.request(1);
@@ -177,6 +179,12 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
   @Override
   public void onError(Throwable error) {
     abandoned();
+  }
+
+  private void serverStopping() {
+    synchronized (lock) {
+      fail(Status.UNAVAILABLE.withDescription("the server is shutting down; reconnect in a moment"));
+    }
   }
 
   /** The client cancelled or vanished: drop everything at once. */
@@ -356,6 +364,7 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
     }
     outbound.clear();
     closeSessionIfDone();
+    unregisterShutdown.run();
     live.streamClosed();
   }
 

@@ -70,6 +70,17 @@ final class WatchStream implements EventHub.Watcher {
     }
   }
 
+  @Override
+  public synchronized void serverStopping() {
+    if (!closed) {
+      closed = true;
+      queue.clear();
+      unsubscribe.run();
+      out.onError(io.grpc.Status.UNAVAILABLE.withDescription("the server is shutting down; watch again in a moment")
+          .asRuntimeException());
+    }
+  }
+
   private synchronized void drain() {
     while (!closed && !queue.isEmpty() && out.isReady()) {
       out.onNext(queue.poll().toBuilder().setDropped(dropped).build());

@@ -14,6 +14,9 @@ public final class EventHub {
 
     /** The camera being watched is gone. */
     void cameraRemoved(String cameraId);
+
+    /** The server is stopping: end the watch. */
+    void serverStopping();
   }
 
   private record Subscription(String cameraId, Watcher watcher) {}
@@ -40,6 +43,13 @@ public final class EventHub {
       if (subscription.cameraId().equals(cameraId)) {
         subscription.watcher().cameraRemoved(cameraId);
       }
+    }
+  }
+
+  /** Ends every watch: the server is stopping. */
+  public void close() {
+    for (Subscription subscription : subscriptions) {
+      subscription.watcher().serverStopping();
     }
   }
 

@@ -208,12 +208,13 @@ public final class ServerOptions {
 
   /**
    * Parses options as the command line would (environment variables included) and returns the
-   * settings: handy for embedding the server or testing it.
+   * settings: handy for embedding the server or testing it. A flag given twice takes the later value.
    */
   public static ServerSettings parse(String... args) {
     ServerOptions options = new ServerOptions();
     CommandLine line = new CommandLine(options).setDefaultValueProvider(ServerOptions::fromEnvironment);
     line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.setOverwrittenOptionsAllowed(true); // a later flag replaces an earlier one
     line.parseArgs(args);
     return options.toSettings();
   }

@@ -4,6 +4,7 @@ import dev.visage.server.gallery.Gallery;
 import dev.visage.server.recognition.FacePipeline;
 import dev.visage.server.recognition.InvalidRequestException;
 import dev.visage.server.recognition.MatchPolicy;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +25,7 @@ public final class LiveRecognition implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final AtomicInteger openStreams = new AtomicInteger();
   private final AtomicInteger openSessions = new AtomicInteger();
+  private final java.util.Set<Runnable> endOnShutdown = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public LiveRecognition(FacePipeline pipeline, Gallery gallery, MatchPolicy policy, LiveSettings settings) {
     this.pipeline = pipeline;
@@ -75,6 +77,22 @@ public final class LiveRecognition implements AutoCloseable {
 
   public int openStreams() {
     return openStreams.get();
+  }
+
+  /**
+   * Registers what ends a long-lived stream when the server stops (streams never finish by
+   * themselves, so shutdown ends them rather than waiting out its grace period).
+   *
+   * @return removes the registration
+   */
+  public Runnable onShutdown(Runnable end) {
+    endOnShutdown.add(end);
+    return () -> endOnShutdown.remove(end);
+  }
+
+  /** Ends every registered stream: the server is stopping. */
+  public void endStreams() {
+    List.copyOf(endOnShutdown).forEach(Runnable::run);
   }
 
   /**
