@@ -17,6 +17,7 @@ import dev.visage.server.vision.ImageDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The models, loaded once and shared by every request: the verified model files, their ONNX
@@ -46,8 +47,11 @@ public final class Engine implements AutoCloseable {
     this.detector = new YuNetDetector(sessions, Files.readAllBytes(detectorFile), detectorSpec, settings.detector());
     this.embedder = new FaceEmbedder(sessions, Files.readAllBytes(embedderFile), embedderSpec,
         settings.embedding().batchSize(), settings.embedding().flip());
-    this.batcher = new EmbeddingBatcher(embedder, settings.embedding().batchWait());
-    this.pipeline = new FacePipeline(new ImageDecoder(settings.imageLimits()), detector, new FaceAligner(), batcher);
+    // The batcher waits for other requests' faces only while other images are in the pipeline.
+    AtomicInteger imagesInPipeline = new AtomicInteger();
+    this.batcher = new EmbeddingBatcher(embedder, settings.embedding().batchWait(), imagesInPipeline::get);
+    this.pipeline = new FacePipeline(new ImageDecoder(settings.imageLimits()), detector, new FaceAligner(), batcher,
+        imagesInPipeline);
   }
 
   /** Resolves, verifies and loads the models the settings name. */

@@ -143,11 +143,29 @@ final class GalleryPanel extends JPanel {
             loadPage(generation, page.getNextPageToken(), sofar);
             return;
           }
-          model.set(sofar);
+          showKeepingSelection(sofar);
           count.setText(sofar.size() + (sofar.size() == 1 ? " person" : " persons"));
           updateButtons();
         },
         error -> status.message("The gallery could not be loaded: " + ErrorMessages.describe(error), true));
+  }
+
+  /** Replaces the rows; the person selected before stays selected, so a refresh never moves the operator. */
+  private void showKeepingSelection(List<Person> persons) {
+    Person before = selected();
+    model.set(persons);
+    if (before == null) {
+      return;
+    }
+    for (int i = 0; i < persons.size(); i++) {
+      if (persons.get(i).getPersonId().equals(before.getPersonId())) {
+        int row = table.convertRowIndexToView(i);
+        if (row >= 0) {
+          table.setRowSelectionInterval(row, row);
+        }
+        return;
+      }
+    }
   }
 
   private Person selected() {

@@ -95,8 +95,12 @@ public final class ServerOptions {
   @Option(names = "--cuda-device-id", defaultValue = "0", description = "Which GPU, with --device CUDA. Default: ${DEFAULT-VALUE}.")
   int cudaDeviceId;
 
-  @Option(names = "--inference-threads", description = "Threads per model run. Default: half the cores (at least 1).")
+  @Option(names = "--inference-threads", description = "Threads of the pool all model runs share. Default: the number of cores.")
   Integer inferenceThreads;
+
+  @Option(names = "--inference-spin-wait", defaultValue = "false",
+      description = "Let ONNX Runtime's threads spin while waiting for work: lower latency, more CPU used.")
+  boolean inferenceSpinWait;
 
   @Option(names = "--detector-concurrency", description = "Images detected at once. Default: 2, or 1 on a single core.")
   Integer detectorConcurrency;
@@ -185,13 +189,13 @@ public final class ServerOptions {
 
   /** The settings these options describe. */
   public ServerSettings toSettings() {
-    int threads = inferenceThreads != null ? inferenceThreads : Math.max(1, CORES / 2);
+    int threads = inferenceThreads != null ? inferenceThreads : CORES;
     int concurrency = detectorConcurrency != null ? detectorConcurrency : Math.min(2, CORES);
     return new ServerSettings(
         new ServerSettings.Network(host, port, maxMessageBytes, maxConcurrentRequests, Duration.ofSeconds(shutdownGraceSeconds)),
         new ServerSettings.Models(modelDir != null ? modelDir : dataDir.resolve("models"), List.copyOf(modelMirrors),
             offline, detector, embedder),
-        new InferenceSettings(device, cudaDeviceId, threads),
+        new InferenceSettings(device, cudaDeviceId, threads, inferenceSpinWait),
         new DetectorSettings(detectionSize, minDetectionScore, nmsThreshold, 5000, concurrency),
         new ServerSettings.Embedding(embedBatchSize, Duration.ofNanos(embedBatchWaitMicros * 1000L), embedFlip),
         new ServerSettings.Recognition(threshold,

@@ -156,6 +156,7 @@ public final class LuceneGallery implements Gallery {
 
   private void openWriter() throws IOException {
     IndexWriterConfig config = new IndexWriterConfig()
+        .setRAMBufferSizeMB(64)
         .setCodec(new GalleryCodec(settings))
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setCommitOnClose(false);
@@ -286,6 +287,46 @@ public final class LuceneGallery implements Gallery {
   }
 
   /**
+   * Adds whole persons with their ids, names, times and faces as they were (from an export, a
+   * backup, a benchmark), in one durable step. Persons whose id is already here are replaced.
+   */
+  public void importPersons(List<ImportedPerson> persons) {
+    for (ImportedPerson person : persons) {
+      person.faces().forEach(face -> checkVector(face.vector()));
+    }
+    write(w -> {
+      for (ImportedPerson person : persons) {
+        w.deleteDocuments(new Term(PERSON_ID, person.personId()));
+        List<Document> documents = new ArrayList<>(person.faces().size() + 1);
+        documents.add(personDocument(person.personId(), person.displayName(), person.createTime()));
+        for (ImportedPerson.ImportedFace face : person.faces()) {
+          documents.add(faceDocument(face.faceId(), person.personId(), new NewFace(face.vector(), face.origin()),
+              face.createTime()));
+        }
+        w.addDocuments(documents);
+      }
+      return null;
+    });
+    revision.incrementAndGet();
+  }
+
+  /**
+   * Merges the index into one segment: searches get as fast as they can be, at the cost of
+   * rewriting the whole index (minutes for millions of faces). Reads continue meanwhile.
+   */
+  public void optimize() {
+    write(w -> {
+      w.forceMerge(1);
+      return null;
+    });
+  }
+
+  /** Segments in the index now (each one an HNSW graph that a search visits). */
+  public int segments() {
+    return read(s -> s.getIndexReader().leaves().size());
+  }
+
+  /**
    * Runs a change, commits it and refreshes the searcher, one change at a time. A change that
    * fails before its commit completes is rolled back, leaving the index as it was.
    */
@@ -363,30 +404,46 @@ public final class LuceneGallery implements Gallery {
   public List<PersonMatch> search(float[] vector, int maxPersons) {
     checkVector(vector);
     return read(s -> {
-      int k = Math.max(settings.searchK(), maxPersons);
-      TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, k), k);
-      StoredFields stored = s.storedFields();
-      Map<String, PersonMatch> bestPerPerson = new LinkedHashMap<>();
-      for (ScoreDoc hit : top.scoreDocs) {
-        Document face = stored.document(hit.doc, Set.of(PERSON_ID, FACE_ID));
-        String personId = face.get(PERSON_ID);
-        // Hits come best first, so the first hit of each person is their closest face.
-        if (!bestPerPerson.containsKey(personId)) {
-          bestPerPerson.put(personId, new PersonMatch(personId, null, similarity(hit.score), face.get(FACE_ID)));
-          if (bestPerPerson.size() == maxPersons) {
-            break;
-          }
+      Map<String, FaceHit> bestPerPerson = new LinkedHashMap<>();
+      // Hits come best first, so the first hit of each person is their closest face.
+      for (FaceHit hit : nearestFaces(s, vector, Math.max(settings.searchK(), maxPersons))) {
+        bestPerPerson.putIfAbsent(hit.personId(), hit);
+        if (bestPerPerson.size() == maxPersons) {
+          break;
         }
       }
       List<PersonMatch> matches = new ArrayList<>(bestPerPerson.size());
-      for (PersonMatch match : bestPerPerson.values()) {
-        String name = displayName(s, match.personId());
+      for (FaceHit hit : bestPerPerson.values()) {
+        String name = displayName(s, hit.personId());
         if (name != null) {
-          matches.add(new PersonMatch(match.personId(), name, match.similarity(), match.faceId()));
+          matches.add(new PersonMatch(hit.personId(), name, hit.similarity(), hit.faceId()));
         }
       }
       return matches;
     });
+  }
+
+  /**
+   * The {@code k} faces nearest to the vector by the HNSW graph, best first, exploring
+   * {@code candidates} (at least k) on the way: more candidates, better recall, slower.
+   */
+  public List<FaceHit> nearestFaces(float[] vector, int k, int candidates) {
+    checkVector(vector);
+    return read(s -> {
+      List<FaceHit> hits = nearestFaces(s, vector, Math.max(k, candidates));
+      return hits.subList(0, Math.min(k, hits.size()));
+    });
+  }
+
+  private static List<FaceHit> nearestFaces(IndexSearcher s, float[] vector, int k) throws IOException {
+    TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, k), k);
+    StoredFields stored = s.storedFields();
+    List<FaceHit> hits = new ArrayList<>(top.scoreDocs.length);
+    for (ScoreDoc hit : top.scoreDocs) {
+      Document face = stored.document(hit.doc, Set.of(PERSON_ID, FACE_ID));
+      hits.add(new FaceHit(face.get(FACE_ID), face.get(PERSON_ID), similarity(hit.score)));
+    }
+    return hits;
   }
 
   @Override

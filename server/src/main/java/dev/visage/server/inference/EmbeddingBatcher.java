@@ -16,27 +16,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Gathers faces from all concurrent requests into batches for the embedder.
  *
- * <p>One thread owns the embedder. It takes the first waiting face, then keeps collecting until
- * the batch is full or {@code maxWait} has passed since that first face, and runs the batch. A
- * request that brings several faces at once fills a batch by itself without waiting.
+ * <p>One thread owns the embedder. It takes the waiting faces and, if the batch is not full and
+ * other requests are on their way through the pipeline, waits up to {@code maxWait} for their faces
+ * before running the batch. With nobody else in the pipeline it runs at once: a lone request never
+ * waits for company that is not coming.
  */
 public final class EmbeddingBatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddingBatcher.class);
 
-  private record Job(AlignedFace face, CompletableFuture<float[]> result) {}
+  /** @param submission which {@link #embed} call the face came with */
+  private record Job(AlignedFace face, CompletableFuture<float[]> result, long submission) {}
 
   private final FaceEmbedder embedder;
   private final long maxWaitNanos;
+  private final java.util.function.IntSupplier requestsInPipeline;
+  private final java.util.concurrent.atomic.AtomicLong submissions = new java.util.concurrent.atomic.AtomicLong();
   private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final Thread worker;
   private final LongAdder batches = new LongAdder();
   private final LongAdder faces = new LongAdder();
   private volatile boolean closed;
 
-  public EmbeddingBatcher(FaceEmbedder embedder, Duration maxWait) {
+  /**
+   * @param maxWait how long a batch that is not full may wait for other requests' faces
+   * @param requestsInPipeline how many requests are between decoding and embedding right now
+   */
+  public EmbeddingBatcher(FaceEmbedder embedder, Duration maxWait, java.util.function.IntSupplier requestsInPipeline) {
     this.embedder = embedder;
     this.maxWaitNanos = maxWait.toNanos();
+    this.requestsInPipeline = requestsInPipeline;
     this.worker = Thread.ofPlatform().name("visage-embedder").daemon().start(this::run);
   }
 
@@ -51,10 +60,11 @@ public final class EmbeddingBatcher implements AutoCloseable {
     }
     List<CompletableFuture<float[]>> results = new ArrayList<>(alignedFaces.size());
     List<Job> jobs = new ArrayList<>(alignedFaces.size());
+    long submission = submissions.incrementAndGet();
     for (AlignedFace face : alignedFaces) {
       CompletableFuture<float[]> result = new CompletableFuture<>();
       results.add(result);
-      jobs.add(new Job(face, result));
+      jobs.add(new Job(face, result, submission));
     }
     queue.addAll(jobs);
     if (closed) {
@@ -90,9 +100,9 @@ public final class EmbeddingBatcher implements AutoCloseable {
         batch.add(queue.take());
         long deadline = System.nanoTime() + maxWaitNanos;
         queue.drainTo(batch, embedder.maxBatch() - batch.size());
-        while (batch.size() < embedder.maxBatch()) {
+        while (batch.size() < embedder.maxBatch() && othersOnTheirWay(batch)) {
           long left = deadline - System.nanoTime();
-          Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+          Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
           if (next == null) {
             break;
           }
@@ -111,6 +121,12 @@ public final class EmbeddingBatcher implements AutoCloseable {
         batch.clear();
       }
     }
+  }
+
+  /** Whether requests other than those already in the batch are in the pipeline. */
+  private boolean othersOnTheirWay(List<Job> batch) {
+    long inBatch = batch.stream().mapToLong(Job::submission).distinct().count();
+    return requestsInPipeline.getAsInt() > inBatch;
   }
 
   private void runBatch(List<Job> batch) {

@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens ONNX Runtime sessions on the requested device. When CUDA is asked for but cannot be used
  * (no GPU, no CUDA libraries, wrong driver), it says why once and runs on the CPU.
+ *
+ * <p>All sessions share one process-wide thread pool: a lone request can use every core, and
+ * concurrent runs of the two models do not oversubscribe the CPU with two pools of their own
+ * (measured with {@code visage bench pipeline}, see docs/BENCHMARKS.md). The pool is made with the
+ * first settings a process uses.
  */
 public final class OnnxSessions {
 
@@ -23,9 +28,30 @@ public final class OnnxSessions {
   private volatile ExecutionDevice effectiveDevice;
 
   public OnnxSessions(InferenceSettings settings) {
-    this.environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "visage");
+    this.environment = sharedEnvironment(settings);
     this.settings = settings;
     this.effectiveDevice = settings.device();
+  }
+
+  private static OrtEnvironment shared;
+  private static InferenceSettings sharedWith;
+
+  private static synchronized OrtEnvironment sharedEnvironment(InferenceSettings settings) {
+    if (shared == null) {
+      try (OrtEnvironment.ThreadingOptions threads = new OrtEnvironment.ThreadingOptions()) {
+        threads.setGlobalIntraOpNumThreads(settings.intraOpThreads());
+        threads.setGlobalInterOpNumThreads(1);
+        threads.setGlobalSpinControl(settings.spinWait());
+        shared = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "visage", threads);
+        sharedWith = settings;
+      } catch (OrtException e) {
+        throw new IllegalStateException("ONNX Runtime's thread pool cannot be set up: " + e.getMessage(), e);
+      }
+    } else if (sharedWith.intraOpThreads() != settings.intraOpThreads() || sharedWith.spinWait() != settings.spinWait()) {
+      log.warn("ONNX Runtime's thread pool was set up for {} thread(s) earlier in this process; keeping it",
+          sharedWith.intraOpThreads());
+    }
+    return shared;
   }
 
   public OrtEnvironment environment() {
@@ -57,7 +83,7 @@ public final class OnnxSessions {
         }
       }
       OrtSession session = environment.createSession(model, options);
-      log.info("Loaded {} on {} ({} intra-op threads)", name,
+      log.info("Loaded {} on {} (a thread pool of {} shared by the models)", name,
           effectiveDevice == ExecutionDevice.CUDA ? "CUDA device " + settings.cudaDeviceId() : "the CPU",
           settings.intraOpThreads());
       return session;
@@ -68,11 +94,8 @@ public final class OnnxSessions {
     SessionOptions options = new SessionOptions();
     options.setOptimizationLevel(OptLevel.ALL_OPT);
     options.setExecutionMode(ExecutionMode.SEQUENTIAL);
-    options.setIntraOpNumThreads(settings.intraOpThreads());
-    options.setInterOpNumThreads(1);
-    // Idle worker threads would otherwise spin between requests and steal the CPU from decoding,
-    // the other model and the gRPC threads.
-    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    options.disablePerSessionThreads();
+    options.addConfigEntry("session.intra_op.allow_spinning", settings.spinWait() ? "1" : "0");
     return options;
   }
 }

@@ -12,6 +12,7 @@ import dev.visage.server.vision.ImageRejectedException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The path of an image through the models: decode, detect, align, embed. Callers open an image,
@@ -28,12 +29,16 @@ public final class FacePipeline {
   private final YuNetDetector detector;
   private final FaceAligner aligner;
   private final EmbeddingBatcher embedder;
+  private final AtomicInteger openImages;
 
-  public FacePipeline(ImageDecoder decoder, YuNetDetector detector, FaceAligner aligner, EmbeddingBatcher embedder) {
+  /** @param openImages counts the images open in the pipeline (the batcher reads it) */
+  public FacePipeline(ImageDecoder decoder, YuNetDetector detector, FaceAligner aligner, EmbeddingBatcher embedder,
+      AtomicInteger openImages) {
     this.decoder = decoder;
     this.detector = detector;
     this.aligner = aligner;
     this.embedder = embedder;
+    this.openImages = openImages;
   }
 
   public float defaultMinDetectionScore() {
@@ -43,6 +48,11 @@ public final class FacePipeline {
   /** Decodes an image. Close the result to free its pixels. */
   public Image open(ImageInput input) throws ImageRejectedException {
     return new Image(decoder.decode(input), true);
+  }
+
+  /** Images opened and not yet closed: requests on their way through the pipeline. */
+  public int openImages() {
+    return openImages.get();
   }
 
   /** Runs already decoded pixels (a camera frame) through the pipeline; closing leaves them to the caller. */
@@ -58,6 +68,7 @@ public final class FacePipeline {
     private Image(BgrImage pixels, boolean owned) {
       this.pixels = pixels;
       this.owned = owned;
+      openImages.incrementAndGet();
     }
 
     /** The decoded pixels, valid until the image is closed. */
@@ -91,6 +102,7 @@ public final class FacePipeline {
 
     @Override
     public void close() {
+      openImages.decrementAndGet();
       if (owned) {
         pixels.close();
       }

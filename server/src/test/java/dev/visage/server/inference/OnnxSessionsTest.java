@@ -20,8 +20,8 @@ class OnnxSessionsTest {
   void cudaWhereItCannotRunFallsBackToTheCpuWithTheSameResults() throws Exception {
     ModelSpec spec = ModelManifest.bundled().byId("yunet_s");
     byte[] model = Files.readAllBytes(SharedData.model(spec.file()));
-    OnnxSessions cuda = new OnnxSessions(new InferenceSettings(ExecutionDevice.CUDA, 0, 1));
-    OnnxSessions cpu = new OnnxSessions(new InferenceSettings(ExecutionDevice.CPU, 0, 1));
+    OnnxSessions cuda = new OnnxSessions(new InferenceSettings(ExecutionDevice.CUDA, 0, 1, false));
+    OnnxSessions cpu = new OnnxSessions(new InferenceSettings(ExecutionDevice.CPU, 0, 1, false));
     try (YuNetDetector onCuda = new YuNetDetector(cuda, model, spec, DetectorSettings.DEFAULT);
         YuNetDetector onCpu = new YuNetDetector(cpu, model, spec, DetectorSettings.DEFAULT);
         BgrImage image = new ImageDecoder(ImageLimits.DEFAULT).decode(
