@@ -28,7 +28,12 @@ public record MachineInfo(String cpu, int cores, long memoryBytes, String os, St
   }
 
   public String describe(String provider) {
-    return String.format(Locale.ROOT, "%s, %d cores, %.1f GiB memory, %s, %s, ONNX Runtime on %s",
-        cpu, cores, memoryBytes / (1024.0 * 1024 * 1024), os, java, provider);
+    return describe() + ", ONNX Runtime on " + provider;
+  }
+
+  /** The machine alone, for measurements that do not run the models. */
+  public String describe() {
+    return String.format(Locale.ROOT, "%s, %d cores, %.1f GiB memory, %s, %s, OpenCV %s",
+        cpu, cores, memoryBytes / (1024.0 * 1024 * 1024), os, java, org.bytedeco.opencv.global.opencv_core.CV_VERSION());
   }
 }

@@ -1,5 +1,6 @@
 package dev.visage.server.gallery;
 
+import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -19,14 +20,19 @@ final class GalleryCodec extends FilterCodec {
 
   private final KnnVectorsFormat vectors;
 
-  GalleryCodec(VectorIndexSettings settings) {
+  /**
+   * @param mergeExecutor threads that build merged HNSW graphs together ({@code mergeWorkers} of
+   *     them), or null to build them on the merging thread alone
+   */
+  GalleryCodec(VectorIndexSettings settings, int mergeWorkers, ExecutorService mergeExecutor) {
     super(Codec.getDefault().getName(), Codec.getDefault());
+    int workers = mergeExecutor == null ? 1 : mergeWorkers;
+    int m = settings.maxConnections();
+    int beam = settings.beamWidth();
     KnnVectorsFormat format = switch (settings.encoding()) {
-      case FLOAT32 -> new Lucene99HnswVectorsFormat(settings.maxConnections(), settings.beamWidth());
-      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(
-          ScalarEncoding.UNSIGNED_BYTE, settings.maxConnections(), settings.beamWidth());
-      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(
-          ScalarEncoding.PACKED_NIBBLE, settings.maxConnections(), settings.beamWidth());
+      case FLOAT32 -> new Lucene99HnswVectorsFormat(m, beam, workers, mergeExecutor);
+      case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, m, beam, workers, mergeExecutor);
+      case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, m, beam, workers, mergeExecutor);
     };
     this.vectors = new PerFieldKnnVectorsFormat() {
       @Override

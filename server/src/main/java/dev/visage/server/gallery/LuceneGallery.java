@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -94,6 +96,7 @@ public final class LuceneGallery implements Gallery {
   private static final Sort BY_NAME = new Sort(
       new SortField(NAME_SORT, SortField.Type.STRING), new SortField(PERSON_SORT, SortField.Type.STRING));
   private static final int MAX_FACES_PER_PERSON = 10_000;
+  private static final FaceHitReader HIT_READER = new FaceHitReader(FACE_ID, PERSON_ID);
 
   private final Path path;
   private final Directory directory;
@@ -101,6 +104,10 @@ public final class LuceneGallery implements Gallery {
   private final int dimension;
   private final VectorIndexSettings settings;
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** Builds the HNSW graph of a merged segment on every core (a 1M-face merge takes minutes on one). */
+  private final int mergeWorkers = Runtime.getRuntime().availableProcessors();
+  private final ExecutorService mergeExecutor = mergeWorkers < 2 ? null
+      : Executors.newFixedThreadPool(mergeWorkers, Thread.ofPlatform().daemon().name("gallery-merge-", 0).factory());
   private final java.util.concurrent.atomic.AtomicLong revision = new java.util.concurrent.atomic.AtomicLong();
   private volatile IndexWriter writer;
   private volatile SearcherManager searchers;
@@ -157,7 +164,7 @@ public final class LuceneGallery implements Gallery {
   private void openWriter() throws IOException {
     IndexWriterConfig config = new IndexWriterConfig()
         .setRAMBufferSizeMB(64)
-        .setCodec(new GalleryCodec(settings))
+        .setCodec(new GalleryCodec(settings, mergeWorkers, mergeExecutor))
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setCommitOnClose(false);
     IndexWriter opened = new IndexWriter(directory, config);
@@ -437,13 +444,7 @@ public final class LuceneGallery implements Gallery {
 
   private static List<FaceHit> nearestFaces(IndexSearcher s, float[] vector, int k) throws IOException {
     TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, k), k);
-    StoredFields stored = s.storedFields();
-    List<FaceHit> hits = new ArrayList<>(top.scoreDocs.length);
-    for (ScoreDoc hit : top.scoreDocs) {
-      Document face = stored.document(hit.doc, Set.of(PERSON_ID, FACE_ID));
-      hits.add(new FaceHit(face.get(FACE_ID), face.get(PERSON_ID), similarity(hit.score)));
-    }
-    return hits;
+    return HIT_READER.read(s, top.scoreDocs, LuceneGallery::similarity);
   }
 
   @Override
@@ -652,6 +653,7 @@ public final class LuceneGallery implements Gallery {
     document.add(new StringField(TYPE, FACE, Field.Store.NO));
     document.add(new StringField(FACE_ID, faceId, Field.Store.YES));
     document.add(new StringField(PERSON_ID, personId, Field.Store.YES));
+    FaceHitReader.addTo(document, faceId, personId);
     document.add(new KnnFloatVectorField(VECTOR, face.vector(), VectorSimilarityFunction.DOT_PRODUCT));
     document.add(new StoredField(MODEL_ID, modelId));
     document.add(new StoredField(ORIGIN, packed.array()));
@@ -704,6 +706,9 @@ public final class LuceneGallery implements Gallery {
     } catch (IOException e) {
       log.warn("Closing the gallery at {} failed: {}", path.toAbsolutePath(), e.toString());
     } finally {
+      if (mergeExecutor != null) {
+        mergeExecutor.shutdownNow();
+      }
       writeLock.unlock();
     }
   }
