@@ -32,11 +32,19 @@ public final class GalleryBenchmark {
   private static final FaceOrigin ORIGIN = new FaceOrigin(0, 0, 100, 100, new float[10], 0.95f);
 
   private final SyntheticFaces faces;
-  private final Path scratch;
+  private final Path indexes;
+  private final boolean keep;
 
-  public GalleryBenchmark(SyntheticFaces faces, Path scratch) {
+  /**
+   * @param indexes where the indexes are built
+   * @param keep keep them there, and reuse one already there with the same size and settings (the
+   *     faces are the same for the same seed): search settings can then be tried without
+   *     rebuilding a large index
+   */
+  public GalleryBenchmark(SyntheticFaces faces, Path indexes, boolean keep) {
     this.faces = faces;
-    this.scratch = scratch;
+    this.indexes = indexes;
+    this.keep = keep;
   }
 
   /** One search setting's figures. */
@@ -51,12 +59,16 @@ public final class GalleryBenchmark {
    * segment, and measures searches exploring each number of candidates.
    */
   public Result run(int size, VectorIndexSettings settings, int[] candidates, int queries) throws IOException {
-    Path directory = scratch.resolve(size + "-" + settings.encoding() + "-m" + settings.maxConnections() + "-b" + settings.beamWidth());
+    Path directory = indexes.resolve(size + "-" + settings.encoding() + "-m" + settings.maxConnections() + "-b" + settings.beamWidth());
     float[] all = new float[size * DIMENSION];
     long buildStart = System.nanoTime();
-    double buildSeconds;
-    double mergeSeconds;
+    double buildSeconds = Double.NaN;
+    double mergeSeconds = Double.NaN;
     try (LuceneGallery gallery = LuceneGallery.open(directory, "benchmark@00000000", DIMENSION, settings)) {
+      boolean reuse = keep && gallery.stats().faces() == size;
+      if (!reuse && gallery.stats().faces() > 0) {
+        throw new IllegalStateException(directory + " holds an index of another size; remove it");
+      }
       int face = 0;
       List<ImportedPerson> batch = new ArrayList<>();
       for (int identity = 0; face < size; identity++) {
@@ -69,15 +81,19 @@ public final class GalleryBenchmark {
         }
         batch.add(new ImportedPerson(new UUID(1, identity).toString(), "identity " + identity, Instant.EPOCH, own));
         if (batch.size() == IMPORT_BATCH) {
-          gallery.importPersons(batch);
+          if (!reuse) {
+            gallery.importPersons(batch);
+          }
           batch.clear();
         }
       }
-      gallery.importPersons(batch);
-      buildSeconds = (System.nanoTime() - buildStart) / 1e9;
-      long mergeStart = System.nanoTime();
-      gallery.optimize();
-      mergeSeconds = (System.nanoTime() - mergeStart) / 1e9;
+      if (!reuse) {
+        gallery.importPersons(batch);
+        buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+        long mergeStart = System.nanoTime();
+        gallery.optimize();
+        mergeSeconds = (System.nanoTime() - mergeStart) / 1e9;
+      }
 
       List<float[]> probes = probes(queries, size);
       int[][] exact = exactTop(all, probes, 10);
@@ -89,7 +105,9 @@ public final class GalleryBenchmark {
       return new Result(size, settings, buildSeconds, mergeSeconds, bytes(directory, null), bytes(directory, "ve"),
           Math.max(0, heap), searches);
     } finally {
-      delete(directory);
+      if (!keep) {
+        delete(directory);
+      }
     }
   }
 
@@ -199,12 +217,16 @@ public final class GalleryBenchmark {
             result.settings().beamWidth(), search.candidates(),
             String.format(Locale.ROOT, "%.4f", search.recallAt1()), String.format(Locale.ROOT, "%.4f", search.recallAt10()),
             String.format(Locale.ROOT, "%.2f", search.p50Ms()), String.format(Locale.ROOT, "%.2f", search.p99Ms()),
-            String.format(Locale.ROOT, "%.1f", result.buildSeconds()), String.format(Locale.ROOT, "%.1f", result.mergeSeconds()),
+            seconds(result.buildSeconds()), seconds(result.mergeSeconds()),
             mib(result.indexBytes()),
             result.vectorBytes() > 0 ? mib(result.vectorBytes()) : "in a compound file", mib(result.heapBytes()));
       }
     }
     return table;
+  }
+
+  private static String seconds(double value) {
+    return Double.isNaN(value) ? "(reused)" : String.format(Locale.ROOT, "%.1f", value);
   }
 
   private static String mib(long bytes) {

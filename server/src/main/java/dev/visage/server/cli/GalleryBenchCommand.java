@@ -57,6 +57,10 @@ final class GalleryBenchCommand implements Callable<Integer> {
   @Option(names = "--queries", defaultValue = "1000", description = "Queries per setting. Default: ${DEFAULT-VALUE}.")
   int queries;
 
+  @Option(names = "--index-dir", description = "Build the indexes here and keep them; an index already there with the "
+      + "same size and settings is reused (its build figures are not measured again). Default: a temporary folder, deleted.")
+  Path indexDir;
+
   @Option(names = "--markdown", description = "Also write the table, with the machine's description, to this file.")
   Path markdown;
 
@@ -74,8 +78,8 @@ final class GalleryBenchCommand implements Callable<Integer> {
         real.size(), shape.genuine(), shape.impostor());
     System.out.printf("%s%n%s%n%n", machine, data);
 
-    Path scratch = Files.createTempDirectory("visage-gallery-bench");
-    GalleryBenchmark benchmark = new GalleryBenchmark(synthetic, scratch);
+    Path scratch = indexDir != null ? Files.createDirectories(indexDir) : Files.createTempDirectory("visage-gallery-bench");
+    GalleryBenchmark benchmark = new GalleryBenchmark(synthetic, scratch, indexDir != null);
     List<GalleryBenchmark.Result> results = new ArrayList<>();
     for (int size : sizes) {
       for (VectorEncoding encoding : encodings) {
@@ -89,6 +93,9 @@ final class GalleryBenchCommand implements Callable<Integer> {
           }
         }
       }
+    }
+    if (indexDir == null) {
+      Files.deleteIfExists(scratch); // each index was deleted after its measurement
     }
     Table table = GalleryBenchmark.table(results);
     if (markdown != null) {

@@ -413,7 +413,8 @@ public final class LuceneGallery implements Gallery {
     return read(s -> {
       Map<String, FaceHit> bestPerPerson = new LinkedHashMap<>();
       // Hits come best first, so the first hit of each person is their closest face.
-      for (FaceHit hit : nearestFaces(s, vector, Math.max(settings.searchK(), maxPersons))) {
+      int k = Math.max(settings.searchK(), maxPersons);
+      for (FaceHit hit : nearestFaces(s, vector, k, k)) {
         bestPerPerson.putIfAbsent(hit.personId(), hit);
         if (bestPerPerson.size() == maxPersons) {
           break;
@@ -436,15 +437,14 @@ public final class LuceneGallery implements Gallery {
    */
   public List<FaceHit> nearestFaces(float[] vector, int k, int candidates) {
     checkVector(vector);
-    return read(s -> {
-      List<FaceHit> hits = nearestFaces(s, vector, Math.max(k, candidates));
-      return hits.subList(0, Math.min(k, hits.size()));
-    });
+    return read(s -> nearestFaces(s, vector, Math.max(k, candidates), k));
   }
 
-  private static List<FaceHit> nearestFaces(IndexSearcher s, float[] vector, int k) throws IOException {
+  /** The {@code keep} best of the {@code k} nearest faces the graph search collects. */
+  private static List<FaceHit> nearestFaces(IndexSearcher s, float[] vector, int k, int keep) throws IOException {
     TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, vector, k), k);
-    return HIT_READER.read(s, top.scoreDocs, LuceneGallery::similarity);
+    ScoreDoc[] best = top.scoreDocs.length <= keep ? top.scoreDocs : java.util.Arrays.copyOf(top.scoreDocs, keep);
+    return HIT_READER.read(s, best, LuceneGallery::similarity);
   }
 
   @Override

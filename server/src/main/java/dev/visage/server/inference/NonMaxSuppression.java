@@ -1,9 +1,8 @@
 package dev.visage.server.inference;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Greedy non-maximum suppression, exactly as OpenCV's {@code dnn::NMSBoxes} runs it for YuNet:
@@ -24,32 +23,45 @@ public final class NonMaxSuppression {
    */
   public static List<FaceDetection> apply(
       List<FaceDetection> candidates, float scoreThreshold, float iouThreshold, int topK) {
-    int[] order = IntStream.range(0, candidates.size())
-        .filter(i -> candidates.get(i).score() > scoreThreshold)
-        .boxed()
-        .sorted(Comparator.comparingDouble(i -> -candidates.get(i).score()))
-        .mapToInt(Integer::intValue)
-        .toArray();
-    int considered = topK > 0 ? Math.min(topK, order.length) : order.length;
+    long[] order = new long[candidates.size()];
+    int above = 0;
+    for (int i = 0; i < order.length; i++) {
+      float score = candidates.get(i).score();
+      if (score > scoreThreshold) {
+        order[above++] = sortKey(score, i);
+      }
+    }
+    Arrays.sort(order, 0, above);
+    int considered = topK > 0 ? Math.min(topK, above) : above;
 
     List<FaceDetection> kept = new ArrayList<>();
-    List<int[]> keptRects = new ArrayList<>();
+    int[][] keptRects = new int[considered][];
+    int keptCount = 0;
     for (int n = 0; n < considered; n++) {
-      FaceDetection candidate = candidates.get(order[n]);
+      FaceDetection candidate = candidates.get((int) order[n]);
       int[] rect = wholePixels(candidate);
       boolean keep = true;
-      for (int[] other : keptRects) {
-        if (overlap(rect, other) > iouThreshold) {
+      for (int k = 0; k < keptCount; k++) {
+        if (overlap(rect, keptRects[k]) > iouThreshold) {
           keep = false;
           break;
         }
       }
       if (keep) {
         kept.add(candidate);
-        keptRects.add(rect);
+        keptRects[keptCount++] = rect;
       }
     }
     return kept;
+  }
+
+  /**
+   * Sorting these keys ascending orders by score descending, ties by index ascending (a stable
+   * sort, as OpenCV's): the bits of a non-negative float grow with its value.
+   */
+  private static long sortKey(float score, int index) {
+    int bits = Float.floatToIntBits(Math.max(0f, score));
+    return ((long) (Integer.MAX_VALUE - bits) << 32) | index;
   }
 
   /** x, y, width, height truncated toward zero, as C++'s int() does. */

@@ -8,14 +8,14 @@ import com.drew.imaging.FileType;
 import com.drew.imaging.FileTypeDetector;
 import com.drew.imaging.bmp.BmpMetadataReader;
 import com.drew.imaging.jpeg.JpegMetadataReader;
-import com.drew.imaging.png.PngMetadataReader;
+import com.drew.imaging.png.PngHeader;
+import com.drew.imaging.png.PngProcessingException;
 import com.drew.imaging.webp.WebpMetadataReader;
 import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.bmp.BmpHeaderDirectory;
 import com.drew.metadata.jpeg.JpegDirectory;
 import com.drew.metadata.jpeg.JpegReader;
-import com.drew.metadata.png.PngDirectory;
 import com.drew.metadata.webp.WebpDirectory;
 import dev.visage.server.vision.ImageRejectedException.Reason;
 import java.io.BufferedInputStream;
@@ -36,6 +36,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * drops alpha.
  */
 public final class ImageDecoder {
+
+  /** "IHDR" as a big-endian int. */
+  private static final int IHDR = 0x49484452;
 
   private final ImageLimits limits;
 
@@ -107,6 +110,9 @@ public final class ImageDecoder {
 
   /** Width and height as the file's header declares them. */
   private static long[] declaredSize(FileType type, ByteBuffer bytes) throws ImageRejectedException {
+    if (type == FileType.Png) {
+      return pngSize(bytes);
+    }
     try (InputStream in = new ByteBufferInputStream(bytes)) {
       Metadata metadata;
       Class<? extends Directory> directory;
@@ -119,12 +125,6 @@ public final class ImageDecoder {
           directory = JpegDirectory.class;
           widthTag = JpegDirectory.TAG_IMAGE_WIDTH;
           heightTag = JpegDirectory.TAG_IMAGE_HEIGHT;
-        }
-        case Png -> {
-          metadata = PngMetadataReader.readMetadata(in);
-          directory = PngDirectory.class;
-          widthTag = PngDirectory.TAG_IMAGE_WIDTH;
-          heightTag = PngDirectory.TAG_IMAGE_HEIGHT;
         }
         case Bmp -> {
           metadata = BmpMetadataReader.readMetadata(in);
@@ -153,6 +153,33 @@ public final class ImageDecoder {
     }
     throw new ImageRejectedException(Reason.CORRUPT, "the " + type.getName()
         + " image's header is truncated or corrupt: its width and height cannot be read");
+  }
+
+  /**
+   * A PNG's size from its IHDR chunk, which the format requires to come first, right after the
+   * 8-byte signature: 4 bytes of length (13), "IHDR", then its 13 bytes. Reading only that is
+   * enough; the full metadata reader walks (and inflates) every chunk, which took as long as
+   * decoding the pixels.
+   */
+  private static long[] pngSize(ByteBuffer file) throws ImageRejectedException {
+    ByteBuffer bytes = file.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+    int at = bytes.position();
+    if (bytes.remaining() >= 8 + 8 + 13 && bytes.getInt(at + 8) == 13 && bytes.getInt(at + 12) == IHDR) {
+      byte[] ihdr = new byte[13];
+      bytes.get(at + 16, ihdr);
+      try {
+        PngHeader header = new PngHeader(ihdr);
+        long width = Integer.toUnsignedLong(header.getImageWidth()); // unsigned 32-bit in PNG
+        long height = Integer.toUnsignedLong(header.getImageHeight());
+        if (width > 0 && height > 0) {
+          return new long[] {width, height};
+        }
+      } catch (PngProcessingException e) {
+        // Reported below.
+      }
+    }
+    throw new ImageRejectedException(Reason.CORRUPT,
+        "the PNG image's header is truncated or corrupt: its width and height cannot be read");
   }
 
   private BgrImage decodeRaw(ImageInput.Raw raw) throws ImageRejectedException {
