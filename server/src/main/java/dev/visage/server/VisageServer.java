@@ -18,7 +18,13 @@ import dev.visage.server.live.LiveRecognition;
 import dev.visage.server.recognition.Enroller;
 import dev.visage.server.recognition.MatchPolicy;
 import dev.visage.server.recognition.Recognizer;
+import dev.visage.server.security.ApiKeys;
+import dev.visage.server.security.AuthInterceptor;
+import dev.visage.server.security.AuthMode;
+import dev.visage.server.security.SecuritySettings;
+import dev.visage.server.security.TransportSecurity;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -50,9 +56,11 @@ public final class VisageServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService callExecutor;
   private final Server server;
+  private final ApiKeys apiKeys;
   private volatile boolean closed;
 
-  private VisageServer(ServerSettings settings, Engine engine, Gallery gallery) throws IOException {
+  private VisageServer(ServerSettings settings, Engine engine, Gallery gallery, ServerCredentials credentials,
+      ApiKeys apiKeys, AuthInterceptor auth) throws IOException {
     this.settings = settings;
     this.engine = engine;
     this.gallery = gallery;
@@ -75,15 +83,18 @@ public final class VisageServer implements AutoCloseable {
     });
     ServerSettings.Network network = settings.network();
     ConcurrencyLimitInterceptor limiter = new ConcurrencyLimitInterceptor(network.maxConcurrentRequests());
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(network.host(), network.port()))
+    this.apiKeys = apiKeys;
+    // Interceptors run last-listed first: the key is checked before the call takes a concurrency slot.
+    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(network.host(), network.port()),
+            credentials)
         .executor(callExecutor)
         .maxInboundMessageSize(network.maxMessageBytes())
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
-            new RecognitionGrpcService(recognizer, live, () -> serverInfo(policy)).bindService()), limiter))
+            new RecognitionGrpcService(recognizer, live, () -> serverInfo(policy)).bindService()), limiter, auth))
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
-            new GalleryGrpcService(enroller, gallery).bindService()), limiter))
+            new GalleryGrpcService(enroller, gallery).bindService()), limiter, auth))
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
-            new CameraGrpcService(cameras).bindService()), limiter))
+            new CameraGrpcService(cameras).bindService()), limiter, auth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
@@ -103,12 +114,19 @@ public final class VisageServer implements AutoCloseable {
    */
   public static VisageServer start(ServerSettings settings) throws Exception {
     long started = System.nanoTime();
+    // Security first: a server that must not start learns it before minutes of model loading.
+    SecuritySettings security = settings.security();
+    ServerCredentials credentials = TransportSecurity.credentials(security);
+    ApiKeys apiKeys = new ApiKeys(security.apiKeysFile());
+    AuthInterceptor auth = new AuthInterceptor(apiKeys, security.auth());
+    TransportSecurity.checkExposure(settings.network().host(), security, auth.keysRequired());
+    logAccess(security, auth);
     Engine engine = Engine.load(settings);
     Gallery gallery = null;
     try {
       gallery = LuceneGallery.open(settings.storage().galleryDir(), engine.embedderSpec().versionedId(),
           engine.embedder().dimension(), settings.storage().vectors());
-      VisageServer server = new VisageServer(settings, engine, gallery);
+      VisageServer server = new VisageServer(settings, engine, gallery, credentials, apiKeys, auth);
       log.info("Visage is serving on {}:{} ({} models on {}, ready in {} ms). Stop it with Ctrl+C.",
           settings.network().host(), server.port(), engine.detectorSpec().id() + " + " + engine.embedderSpec().id(),
           engine.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -122,9 +140,26 @@ public final class VisageServer implements AutoCloseable {
     }
   }
 
+  private static void logAccess(SecuritySettings security, AuthInterceptor auth) {
+    log.info("Transport: {}", !security.tls() ? "plain text"
+        : security.mutualTls() ? "TLS, client certificates required (mutual TLS)" : "TLS");
+    if (security.auth() == AuthMode.NONE) {
+      log.info("API keys: not checked (--auth NONE): every client may make every call");
+    } else if (auth.keysRequired()) {
+      log.info("API keys: required ({})", security.apiKeysFile());
+    } else {
+      log.info("API keys: none exist yet, so every client may make every call; the first key made with "
+          + "'visage keys create' makes keys required at once");
+    }
+  }
+
   /** The port actually listened on (useful when 0 was asked for). */
   public int port() {
     return server.getPort();
+  }
+
+  public ApiKeys apiKeys() {
+    return apiKeys;
   }
 
   public Gallery gallery() {

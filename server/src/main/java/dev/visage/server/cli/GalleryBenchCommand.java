@@ -44,13 +44,13 @@ final class GalleryBenchCommand implements Callable<Integer> {
   @Option(names = "--encodings", split = ",", defaultValue = "FLOAT32,INT8", description = "Vector encodings. Default: ${DEFAULT-VALUE}.")
   VectorEncoding[] encodings;
 
-  @Option(names = "--m", split = ",", defaultValue = "16", description = "HNSW max connections. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--m", split = ",", defaultValue = "64", description = "HNSW max connections. Default: ${DEFAULT-VALUE}.")
   int[] maxConnections;
 
   @Option(names = "--beam", split = ",", defaultValue = "100", description = "HNSW beam width. Default: ${DEFAULT-VALUE}.")
   int[] beamWidths;
 
-  @Option(names = "--candidates", split = ",", defaultValue = "10,20,50,100",
+  @Option(names = "--candidates", split = ",", defaultValue = "50,100,200,400",
       description = "Candidates explored per search (Visage's --search-k). Default: ${DEFAULT-VALUE}.")
   int[] candidates;
 

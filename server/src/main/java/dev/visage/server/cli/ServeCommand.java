@@ -5,6 +5,7 @@ import dev.visage.server.config.ServerOptions;
 import dev.visage.server.gallery.GalleryModelMismatchException;
 import dev.visage.server.gallery.GalleryStorageException;
 import dev.visage.server.models.ModelUnavailableException;
+import dev.visage.server.security.SecuritySetupException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     }, "visage-shutdown"));
     try {
       running.set(VisageServer.start(options.toSettings()));
-    } catch (ModelUnavailableException | GalleryModelMismatchException | GalleryStorageException e) {
+    } catch (ModelUnavailableException | GalleryModelMismatchException | GalleryStorageException
+             | SecuritySetupException | IllegalArgumentException e) {
       log.error("Visage cannot start: {}", e.getMessage());
       return 2;
     } catch (IOException e) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VisageCommand.Version.class,
     description = "Visage: a face recognition server (YuNet + MobileFaceNet on ONNX Runtime, a Lucene HNSW gallery, gRPC).",
-    subcommands = {ServeCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, KeysCommand.class, EvalCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class VisageCommand {
 
   /** Builds the command line with its environment-variable defaults. */

@@ -7,6 +7,8 @@ import dev.visage.server.inference.ExecutionDevice;
 import dev.visage.server.inference.InferenceSettings;
 import dev.visage.server.live.LiveSettings;
 import dev.visage.server.recognition.EnrollmentPolicy;
+import dev.visage.server.security.AuthMode;
+import dev.visage.server.security.SecuritySettings;
 import dev.visage.server.tracking.TrackingSettings;
 import dev.visage.server.vision.ImageLimits;
 import java.nio.file.Path;
@@ -49,12 +51,37 @@ public final class ServerOptions {
       description = "On shutdown, how long calls in progress may take to finish. Default: ${DEFAULT-VALUE}.")
   int shutdownGraceSeconds;
 
+  // -- security
+  @Option(names = "--tls-cert", description = "Serve TLS with this certificate chain (PEM). Needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "The private key of --tls-cert (PEM, PKCS#8).")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", description = "Mutual TLS: clients must present a certificate signed by this CA (PEM).")
+  Path tlsClientCa;
+
+  @Option(names = "--auth", defaultValue = "AUTO",
+      description = "When calls need an API key: AUTO (as soon as a key exists), KEYS (always), NONE (never). Default: ${DEFAULT-VALUE}.")
+  AuthMode auth;
+
+  @Option(names = "--api-keys-file", description = "The hashed API keys (made with 'visage keys'). Default: <data-dir>/api-keys.json.")
+  Path apiKeysFile;
+
+  @Option(names = "--allow-plaintext", defaultValue = "false",
+      description = "Allow listening beyond loopback without TLS (a proxy in front encrypts the traffic).")
+  boolean allowPlaintext;
+
+  @Option(names = "--allow-unauthenticated", defaultValue = "false",
+      description = "Allow listening beyond loopback without API keys (the network itself is trusted).")
+  boolean allowUnauthenticated;
+
   // -- storage
   @Option(names = "--data-dir", defaultValue = "visage-data",
       description = "Where the gallery (and, unless --model-dir says otherwise, the models) live. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
-  @Option(names = "--hnsw-max-connections", defaultValue = "16",
+  @Option(names = "--hnsw-max-connections", defaultValue = "64",
       description = "HNSW graph: neighbours per node (M). Default: ${DEFAULT-VALUE}.")
   int hnswMaxConnections;
 
@@ -66,8 +93,9 @@ public final class ServerOptions {
       description = "How vectors are stored for search: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
   VectorEncoding vectorEncoding;
 
-  @Option(names = "--search-k", defaultValue = "50",
-      description = "Nearest faces collected per search before grouping by person. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--search-k", defaultValue = "100",
+      description = "Nearest faces the graph search collects before grouping them by person: more finds the "
+          + "true nearest face more often, and takes longer (see docs/BENCHMARKS.md). Default: ${DEFAULT-VALUE}.")
   int searchK;
 
   // -- models
@@ -207,7 +235,14 @@ public final class ServerOptions {
         new LiveSettings(maxStreams, Duration.ofSeconds(streamConfigTimeoutSeconds), streamMinDetectionScore,
             liveWorkers != null ? liveWorkers : CORES,
             new TrackingSettings(trackMinIou, trackMaxMissedFrames, trackReembedFrames, trackMaxVotes,
-                trackMinEmbedSize, trackSplitSimilarity, trackCutThreshold)));
+                trackMinEmbedSize, trackSplitSimilarity, trackCutThreshold)),
+        security());
+  }
+
+  /** The security settings alone, for commands that manage keys without starting a server. */
+  public SecuritySettings security() {
+    return new SecuritySettings(tlsCert, tlsKey, tlsClientCa, auth,
+        apiKeysFile != null ? apiKeysFile : dataDir.resolve("api-keys.json"), allowPlaintext, allowUnauthenticated);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.visage.server.inference.DetectorSettings;
 import dev.visage.server.inference.InferenceSettings;
 import dev.visage.server.live.LiveSettings;
 import dev.visage.server.recognition.EnrollmentPolicy;
+import dev.visage.server.security.SecuritySettings;
 import dev.visage.server.vision.ImageLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record ServerSettings(
     Recognition recognition,
     Storage storage,
     ImageLimits imageLimits,
-    LiveSettings live) {
+    LiveSettings live,
+    SecuritySettings security) {
 
   /**
    * @param host the address to listen on; loopback by default
@@ -63,38 +65,42 @@ public record ServerSettings(
   public record Storage(Path galleryDir, VectorIndexSettings vectors, Path camerasFile) {}
 
   public ServerSettings withNetwork(Network value) {
-    return new ServerSettings(value, models, inference, detector, embedding, recognition, storage, imageLimits, live);
+    return new ServerSettings(value, models, inference, detector, embedding, recognition, storage, imageLimits, live, security);
   }
 
   public ServerSettings withModels(Models value) {
-    return new ServerSettings(network, value, inference, detector, embedding, recognition, storage, imageLimits, live);
+    return new ServerSettings(network, value, inference, detector, embedding, recognition, storage, imageLimits, live, security);
   }
 
   public ServerSettings withInference(InferenceSettings value) {
-    return new ServerSettings(network, models, value, detector, embedding, recognition, storage, imageLimits, live);
+    return new ServerSettings(network, models, value, detector, embedding, recognition, storage, imageLimits, live, security);
   }
 
   public ServerSettings withDetector(DetectorSettings value) {
-    return new ServerSettings(network, models, inference, value, embedding, recognition, storage, imageLimits, live);
+    return new ServerSettings(network, models, inference, value, embedding, recognition, storage, imageLimits, live, security);
   }
 
   public ServerSettings withEmbedding(Embedding value) {
-    return new ServerSettings(network, models, inference, detector, value, recognition, storage, imageLimits, live);
+    return new ServerSettings(network, models, inference, detector, value, recognition, storage, imageLimits, live, security);
   }
 
   public ServerSettings withRecognition(Recognition value) {
-    return new ServerSettings(network, models, inference, detector, embedding, value, storage, imageLimits, live);
+    return new ServerSettings(network, models, inference, detector, embedding, value, storage, imageLimits, live, security);
   }
 
   public ServerSettings withStorage(Storage value) {
-    return new ServerSettings(network, models, inference, detector, embedding, recognition, value, imageLimits, live);
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, value, imageLimits, live, security);
   }
 
   public ServerSettings withImageLimits(ImageLimits value) {
-    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, value, live);
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, value, live, security);
   }
 
   public ServerSettings withLive(LiveSettings value) {
-    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, imageLimits, value);
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, imageLimits, value, security);
+  }
+
+  public ServerSettings withSecurity(SecuritySettings value) {
+    return new ServerSettings(network, models, inference, detector, embedding, recognition, storage, imageLimits, live, value);
   }
 }

@@ -1,7 +1,7 @@
 package dev.visage.server.gallery;
 
 /**
- * How face vectors are indexed and searched.
+ * How face vectors are indexed and searched. The defaults come from the sweep in docs/BENCHMARKS.md.
  *
  * @param maxConnections HNSW: neighbours per graph node (Lucene's M); more is better recall, more memory
  * @param beamWidth HNSW: candidates examined while inserting; more is better graph, slower indexing
@@ -10,7 +10,7 @@ package dev.visage.server.gallery;
  */
 public record VectorIndexSettings(int maxConnections, int beamWidth, VectorEncoding encoding, int searchK) {
 
-  public static final VectorIndexSettings DEFAULT = new VectorIndexSettings(16, 100, VectorEncoding.FLOAT32, 50);
+  public static final VectorIndexSettings DEFAULT = new VectorIndexSettings(64, 100, VectorEncoding.FLOAT32, 100);
 
   public VectorIndexSettings {
     if (maxConnections < 2 || maxConnections > 512) {
