@@ -18,6 +18,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -152,13 +153,18 @@ public final class ServerConnection implements AutoCloseable {
       return builder.usePlaintext().build();
     }
     try {
+      SslContextBuilder tls = GrpcSslContexts.forClient();
       if (!settings.caFile().isBlank()) {
-        builder.sslContext(GrpcSslContexts.forClient().trustManager(new File(settings.caFile())).build());
+        tls.trustManager(new File(settings.caFile()));
       }
-      return builder.useTransportSecurity().build();
+      if (!settings.clientCertFile().isBlank()) {
+        tls.keyManager(new File(settings.clientCertFile()), new File(settings.clientKeyFile()));
+      }
+      return builder.sslContext(tls.build()).useTransportSecurity().build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("the certificate authority file " + settings.caFile() + " cannot be used: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException("the TLS files cannot be used (the trusted CA " + settings.caFile()
+          + (settings.clientCertFile().isBlank() ? "" : ", the client certificate " + settings.clientCertFile()
+              + " and its key " + settings.clientKeyFile()) + "): " + e.getMessage(), e);
     }
   }
 

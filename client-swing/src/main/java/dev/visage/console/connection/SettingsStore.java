@@ -19,6 +19,8 @@ public final class SettingsStore {
         node.getInt("port", defaults.port()),
         node.getBoolean("tls", defaults.tls()),
         node.get("caFile", defaults.caFile()),
+        node.get("clientCertFile", defaults.clientCertFile()),
+        node.get("clientKeyFile", defaults.clientKeyFile()),
         remember ? node.get("apiKey", "") : "",
         remember);
   }
@@ -28,6 +30,8 @@ public final class SettingsStore {
     node.putInt("port", settings.port());
     node.putBoolean("tls", settings.tls());
     node.put("caFile", settings.caFile());
+    node.put("clientCertFile", settings.clientCertFile());
+    node.put("clientKeyFile", settings.clientKeyFile());
     node.putBoolean("rememberKey", settings.rememberKey());
     if (settings.rememberKey()) {
       node.put("apiKey", settings.apiKey());
