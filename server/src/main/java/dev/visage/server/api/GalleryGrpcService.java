@@ -2,6 +2,8 @@ package dev.visage.server.api;
 
 import dev.visage.api.v1.DeleteFaceRequest;
 import dev.visage.api.v1.DeleteFaceResponse;
+import dev.visage.api.v1.PurgeDeletedRequest;
+import dev.visage.api.v1.PurgeDeletedResponse;
 import dev.visage.api.v1.DeletePersonRequest;
 import dev.visage.api.v1.DeletePersonResponse;
 import dev.visage.api.v1.EnrollRequest;
@@ -30,6 +32,8 @@ import java.util.List;
 
 /** The GalleryService of the public API: enrollment and the persons and faces it creates. */
 public final class GalleryGrpcService extends GalleryServiceGrpc.GalleryServiceImplBase {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GalleryGrpcService.class);
 
   static final int MAX_IMAGES_PER_ENROLL = 32;
   static final int DEFAULT_PAGE_SIZE = 50;
@@ -160,6 +164,15 @@ public final class GalleryGrpcService extends GalleryServiceGrpc.GalleryServiceI
           .setPersonId(deletion.personId())
           .setRemainingFaceCount(deletion.remainingFaces())
           .build();
+    });
+  }
+
+  @Override
+  public void purgeDeleted(PurgeDeletedRequest request, StreamObserver<PurgeDeletedResponse> observer) {
+    Unary.respond("PurgeDeleted", observer, () -> {
+      int purged = gallery.purgeDeleted();
+      log.info("Purged {} deleted record(s) from the gallery's files", purged);
+      return PurgeDeletedResponse.newBuilder().setPurgedCount(purged).build();
     });
   }
 }

@@ -66,6 +66,13 @@ public interface Gallery extends AutoCloseable {
   /** Deletes one face; its person stays. @throws NotFoundException if there is no such face */
   FaceDeletion deleteFace(String faceId);
 
+  /**
+   * Rewrites whatever still holds deleted records, so their vectors leave the files on disk now.
+   *
+   * @return how many deleted records were purged
+   */
+  int purgeDeleted();
+
   GalleryStats stats();
 
   /**

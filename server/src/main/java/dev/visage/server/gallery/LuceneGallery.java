@@ -328,6 +328,19 @@ public final class LuceneGallery implements Gallery {
     });
   }
 
+  /**
+   * Deleted documents stay in their segment's files, vectors included, until a merge rewrites the
+   * segment; this rewrites every segment that has any, now.
+   */
+  @Override
+  public int purgeDeleted() {
+    return write(w -> {
+      IndexWriter.DocStats before = w.getDocStats();
+      w.forceMergeDeletes(true);
+      return before.maxDoc - before.numDocs;
+    });
+  }
+
   /** Segments in the index now (each one an HNSW graph that a search visits). */
   public int segments() {
     return read(s -> s.getIndexReader().leaves().size());

@@ -8,7 +8,7 @@ public enum Role {
   VIEWER,
   /** A viewer who may also enroll, rename and delete persons and faces. */
   OPERATOR,
-  /** An operator who may also add and remove cameras and run maintenance. */
+  /** An operator who may also add and remove cameras and purge deleted faces from the files. */
   ADMIN;
 
   public boolean includes(Role other) {

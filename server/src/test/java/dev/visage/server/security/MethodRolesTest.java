@@ -31,7 +31,8 @@ class MethodRolesTest {
         Map.entry("ListCameras", Role.VIEWER), Map.entry("GetCamera", Role.VIEWER), Map.entry("WatchEvents", Role.VIEWER),
         Map.entry("Enroll", Role.OPERATOR), Map.entry("RenamePerson", Role.OPERATOR),
         Map.entry("DeletePerson", Role.OPERATOR), Map.entry("DeleteFace", Role.OPERATOR),
-        Map.entry("AddCamera", Role.ADMIN), Map.entry("RemoveCamera", Role.ADMIN)));
+        Map.entry("AddCamera", Role.ADMIN), Map.entry("RemoveCamera", Role.ADMIN),
+        Map.entry("PurgeDeleted", Role.ADMIN)));
     assertEquals(expected, actual);
   }
 
