@@ -7,6 +7,7 @@ import dev.visage.api.v1.Image;
 import dev.visage.api.v1.RecognitionServiceGrpc;
 import dev.visage.server.VisageServer;
 import dev.visage.server.bench.MachineInfo;
+import dev.visage.server.bench.ScratchServer;
 import dev.visage.server.bench.StreamBenchmark;
 import dev.visage.server.bench.Table;
 import dev.visage.server.bench.VideoFrames;
@@ -60,7 +61,7 @@ final class StreamBenchCommand implements Callable<Integer> {
     String address = target;
     if (address == null) {
       scratch = Files.createTempDirectory("visage-bench");
-      embedded = VisageServer.start(scratchServer(scratch));
+      embedded = VisageServer.start(ScratchServer.settings(server.toSettings(), scratch));
       address = "127.0.0.1:" + embedded.port();
     }
     ManagedChannel channel = NettyChannelBuilder.forTarget(address).usePlaintext().maxInboundMessageSize(64 << 20).build();
@@ -87,16 +88,5 @@ final class StreamBenchCommand implements Callable<Integer> {
         embedded.close();
       }
     }
-  }
-
-  /** The server the options describe, on a free port with a scratch gallery. */
-  private ServerSettings scratchServer(Path scratch) {
-    ServerSettings settings = server.toSettings();
-    ServerSettings.Network network = settings.network();
-    return settings
-        .withNetwork(new ServerSettings.Network(network.host(), 0, network.maxMessageBytes(),
-            network.maxConcurrentRequests(), network.shutdownGrace()))
-        .withStorage(new ServerSettings.Storage(scratch.resolve("gallery"), settings.storage().vectors(),
-            scratch.resolve("cameras.json")));
   }
 }

@@ -7,6 +7,7 @@ import dev.visage.api.v1.Image;
 import dev.visage.server.VisageServer;
 import dev.visage.server.bench.MachineInfo;
 import dev.visage.server.bench.Photos;
+import dev.visage.server.bench.ScratchServer;
 import dev.visage.server.bench.Table;
 import dev.visage.server.bench.WireBenchmark;
 import dev.visage.server.config.ServerOptions;
@@ -61,7 +62,7 @@ final class WireBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<byte[]> bytes = Photos.read(Photos.under(photos));
     Path scratch = Files.createTempDirectory("visage-bench");
-    ServerSettings settings = scratchServer(scratch);
+    ServerSettings settings = ScratchServer.settings(server.toSettings(), scratch);
     try (VisageServer embedded = VisageServer.start(settings)) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", embedded.port()).usePlaintext()
           .maxInboundMessageSize(64 << 20).build();
@@ -100,14 +101,4 @@ final class WireBenchCommand implements Callable<Integer> {
     return enrolled;
   }
 
-  /** The server the options describe, on a free loopback port with a scratch gallery. */
-  private ServerSettings scratchServer(Path scratch) {
-    ServerSettings settings = server.toSettings();
-    ServerSettings.Network network = settings.network();
-    return settings
-        .withNetwork(new ServerSettings.Network("127.0.0.1", 0, network.maxMessageBytes(),
-            network.maxConcurrentRequests(), network.shutdownGrace()))
-        .withStorage(new ServerSettings.Storage(scratch.resolve("gallery"), settings.storage().vectors(),
-            scratch.resolve("cameras.json")));
-  }
 }

@@ -70,4 +70,24 @@ class BenchCommandsTest {
     }
     assertTrue(Files.readString(markdown).contains("21 persons enrolled"), "every person folder is enrolled first");
   }
+
+  @Test
+  void loadBenchmarkRefusesTheExcessPromptlyAndServesTheRest() throws Exception {
+    Path markdown = scratch.resolve("load.md");
+    int exit = VisageCommand.commandLine().execute(common("bench", "load", "--photos=" + SharedData.faces(),
+        "--video=" + SharedData.video(), "--clients=12", "--streams=3", "--seconds=4",
+        "--max-concurrent-requests=2", "--max-streams=2", "--markdown=" + markdown));
+    assertEquals(0, exit);
+    List<String[]> rows = rows(markdown);
+    assertEquals(1, rows.size());
+    String[] row = rows.get(0);
+    String line = String.join(" ", row);
+    assertTrue(Double.parseDouble(row[3]) > 0, "calls were served: " + line);
+    assertTrue(Double.parseDouble(row[6]) > 0, "12 clients against a limit of 2: calls were refused: " + line);
+    assertEquals("none", row[9], "no error other than refusals: " + line);
+    assertTrue(Double.parseDouble(row[10]) > 0, "the admitted streams got frames through: " + line);
+    assertEquals("1", row[11], "3 streams against a limit of 2: one refused: " + line);
+    assertTrue(Double.parseDouble(row[8]) < Double.parseDouble(row[5]),
+        "a refusal comes back faster than an answer (p99): " + line);
+  }
 }
