@@ -36,8 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadBenchmark {
 
-  /** After a refusal a client waits this long, as a well-behaved client backs off. */
-  private static final Duration BACKOFF = Duration.ofMillis(20);
+  /**
+   * After a refusal a client waits, as a well-behaved client backs off: from this long, doubling
+   * with each refusal in a row up to {@link #MAX_BACKOFF}, with jitter.
+   */
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+  private static final Duration MAX_BACKOFF = Duration.ofMillis(1600);
 
   private final Channel channel;
   private final List<ByteString> photos;
@@ -105,17 +109,21 @@ public final class LoadBenchmark {
 
   private void unaryClient(int client, long end, List<Double> servedMs, List<Double> refusedMs, Map<String, Long> errors) {
     RecognitionServiceGrpc.RecognitionServiceBlockingStub stub = RecognitionServiceGrpc.newBlockingStub(channel);
+    java.util.Random jitter = new java.util.Random(client);
+    Duration backoff = FIRST_BACKOFF;
     for (int n = client; System.nanoTime() < end; n++) {
       long sent = System.nanoTime();
       try {
         stub.withDeadlineAfter(30, TimeUnit.SECONDS).identify(IdentifyRequest.newBuilder()
             .setImage(Image.newBuilder().setEncoded(photos.get(n % photos.size()))).build());
         servedMs.add((System.nanoTime() - sent) / 1e6);
+        backoff = FIRST_BACKOFF;
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         if (code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNAVAILABLE) {
           refusedMs.add((System.nanoTime() - sent) / 1e6);
-          sleep(BACKOFF);
+          sleep(backoff.dividedBy(2).plusMillis(jitter.nextLong(backoff.toMillis() / 2 + 1)));
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         } else {
           errors.merge("Identify " + code, 1L, Long::sum);
         }

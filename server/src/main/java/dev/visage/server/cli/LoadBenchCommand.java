@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     abbreviateSynopsis = true,
     description = {"Start a server in this process on a loopback port and overload it for a fixed time: unary "
-        + "Identify clients sending without pause (backing off 20 ms after a refusal) plus Recognize streams "
+        + "Identify clients sending without pause (after a refusal backing off from 50 ms, doubling up to 1.6 s, "
+        + "with jitter) plus Recognize streams "
         + "sending video frames. Prints what was served and its latency, how many calls were refused and how "
         + "fast, any other errors, frames per second, and the peak heap and resident memory.",
         "The server options below apply to the embedded server: --max-concurrent-requests and --max-streams "

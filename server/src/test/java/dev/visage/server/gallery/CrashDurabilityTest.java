@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashDurabilityTest {
 
-  private static final int CYCLES = Integer.getInteger("visage.crash.cycles", 6);
+  private static final int CYCLES = Integer.getInteger("visage.crash.cycles", 10);
   private static final int CLIENTS = 3;
   private static final List<String> PHOTOS = List.of("obama/obama.jpg", "obama/obama1.jpg");
 
