@@ -15,6 +15,8 @@ import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.GalleryStats;
 import dev.visage.server.gallery.LuceneGallery;
 import dev.visage.server.live.LiveRecognition;
+import dev.visage.server.metrics.Metrics;
+import dev.visage.server.metrics.MetricsEndpoint;
 import dev.visage.server.recognition.Enroller;
 import dev.visage.server.recognition.MatchPolicy;
 import dev.visage.server.recognition.Recognizer;
@@ -57,10 +59,12 @@ public final class VisageServer implements AutoCloseable {
   private final ExecutorService callExecutor;
   private final Server server;
   private final ApiKeys apiKeys;
+  private final Metrics.Source metricsSource;
+  private final MetricsEndpoint metrics;
   private volatile boolean closed;
 
   private VisageServer(ServerSettings settings, Engine engine, Gallery gallery, ServerCredentials credentials,
-      ApiKeys apiKeys, AuthInterceptor auth) throws IOException {
+      ApiKeys apiKeys, AuthInterceptor auth, MetricsEndpoint metrics) throws IOException {
     this.settings = settings;
     this.engine = engine;
     this.gallery = gallery;
@@ -101,6 +105,11 @@ public final class VisageServer implements AutoCloseable {
         .build()
         .start();
 
+    this.metricsSource = new Metrics.Source(() -> gallery.stats().persons(), () -> gallery.stats().faces(),
+        limiter::inFlight, () -> engine.batcher().queued(), live::openStreams);
+    Metrics.watch(metricsSource);
+    this.metrics = metrics;
+
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(RecognitionServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(GalleryServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -123,15 +132,28 @@ public final class VisageServer implements AutoCloseable {
     logAccess(security, auth);
     Engine engine = Engine.load(settings);
     Gallery gallery = null;
+    MetricsEndpoint metrics = null;
     try {
       gallery = LuceneGallery.open(settings.storage().galleryDir(), engine.embedderSpec().versionedId(),
           engine.embedder().dimension(), settings.storage().vectors());
-      VisageServer server = new VisageServer(settings, engine, gallery, credentials, apiKeys, auth);
+      ServerSettings.Network network = settings.network();
+      if (network.metricsPort() >= 0) {
+        metrics = MetricsEndpoint.start(network.metricsHost() != null ? network.metricsHost() : network.host(),
+            network.metricsPort());
+      }
+      VisageServer server = new VisageServer(settings, engine, gallery, credentials, apiKeys, auth, metrics);
       log.info("Visage is serving on {}:{} ({} models on {}, ready in {} ms). Stop it with Ctrl+C.",
           settings.network().host(), server.port(), engine.detectorSpec().id() + " + " + engine.embedderSpec().id(),
           engine.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      if (metrics != null) {
+        log.info("Metrics for Prometheus at http://{}:{}/metrics", network.metricsHost() != null
+            ? network.metricsHost() : network.host(), metrics.port());
+      }
       return server;
     } catch (Exception | Error e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (gallery != null) {
         gallery.close();
       }
@@ -151,6 +173,11 @@ public final class VisageServer implements AutoCloseable {
       log.info("API keys: none exist yet, so every client may make every call; the first key made with "
           + "'visage keys create' makes keys required at once");
     }
+  }
+
+  /** The metrics endpoint's port, or -1 when it is off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The port actually listened on (useful when 0 was asked for). */
@@ -226,6 +253,10 @@ public final class VisageServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     callExecutor.shutdownNow();
+    Metrics.unwatch(metricsSource);
+    if (metrics != null) {
+      metrics.close();
+    }
     try {
       cameras.close();
       live.close();

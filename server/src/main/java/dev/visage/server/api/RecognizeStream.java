@@ -147,7 +147,7 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
       return;
     }
     kind = config.getFrameKind();
-    mailbox = new FrameMailbox<>(config.getMaxFps());
+    mailbox = new FrameMailbox<Pending>(config.getMaxFps()).countInMetrics("stream", config.getName());
     configTimeout.cancel(false);
     log.debug("Stream {} configured: {}", name, session.options());
   }
@@ -258,6 +258,7 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
         return;
       }
       processed++;
+      mailbox.countProcessed();
       for (LiveEvent event : events) {
         outbound.add(RecognizeResponse.newBuilder().setEvent(LiveMapping.event(event)).build());
       }

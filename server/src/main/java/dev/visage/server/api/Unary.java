@@ -1,5 +1,6 @@
 package dev.visage.server.api;
 
+import dev.visage.server.metrics.Metrics;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -43,10 +44,13 @@ final class Unary {
     }
   }
 
-  /** One line per call at debug level: the method, its outcome and time; never its content. */
+  /** Counts the call in the metrics, and logs one line at debug level: method, outcome, time; never its content. */
   private static void logCall(String method, Status.Code code, long started) {
+    long nanos = System.nanoTime() - started;
+    Metrics.REQUESTS.labelValues(method, code.name()).inc();
+    Metrics.REQUEST_SECONDS.labelValues(method).observe(nanos / 1e9);
     if (log.isDebugEnabled()) {
-      log.debug("{} {} in {} ms", method, code, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      log.debug("{} {} in {} ms", method, code, TimeUnit.NANOSECONDS.toMillis(nanos));
     }
   }
 }

@@ -65,7 +65,7 @@ final class CameraWorker {
     this.url = url;
     this.live = live;
     this.hub = hub;
-    this.mailbox = new FrameMailbox<>(spec.maxFps(), pool::release);
+    this.mailbox = new FrameMailbox<Mat>(spec.maxFps(), pool::release).countInMetrics("camera", spec.name());
     this.session = live.newSession(live.options(spec.name(), spec.threshold(), null, spec.maxFps(), false));
     this.reader = Thread.ofPlatform().name("visage-camera-" + spec.id().substring(0, 8)).daemon().unstarted(this::read);
   }
@@ -260,6 +260,7 @@ final class CameraWorker {
       processing = false;
       if (result != null) {
         processed++;
+        mailbox.countProcessed();
         long now = System.nanoTime();
         if (lastProcessedNanos > 0) {
           double interval = now - lastProcessedNanos;

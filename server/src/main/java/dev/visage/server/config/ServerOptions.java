@@ -51,6 +51,13 @@ public final class ServerOptions {
       description = "On shutdown, how long calls in progress may take to finish. Default: ${DEFAULT-VALUE}.")
   int shutdownGraceSeconds;
 
+  @Option(names = "--metrics-port", defaultValue = "9464",
+      description = "Port of the Prometheus metrics endpoint (http://HOST:PORT/metrics); 0 picks a free one, -1 turns it off. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(names = "--metrics-host", description = "Address of the metrics endpoint. Default: the same as --host.")
+  String metricsHost;
+
   // -- security
   @Option(names = "--tls-cert", description = "Serve TLS with this certificate chain (PEM). Needs --tls-key.")
   Path tlsCert;
@@ -220,7 +227,8 @@ public final class ServerOptions {
     int threads = inferenceThreads != null ? inferenceThreads : CORES;
     int concurrency = detectorConcurrency != null ? detectorConcurrency : Math.min(2, CORES);
     return new ServerSettings(
-        new ServerSettings.Network(host, port, maxMessageBytes, maxConcurrentRequests, Duration.ofSeconds(shutdownGraceSeconds)),
+        new ServerSettings.Network(host, port, maxMessageBytes, maxConcurrentRequests, Duration.ofSeconds(shutdownGraceSeconds),
+            metricsHost, metricsPort),
         new ServerSettings.Models(modelDir != null ? modelDir : dataDir.resolve("models"), List.copyOf(modelMirrors),
             offline, detector, embedder),
         new InferenceSettings(device, cudaDeviceId, threads, inferenceSpinWait),

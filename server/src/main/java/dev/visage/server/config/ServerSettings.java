@@ -33,8 +33,17 @@ public record ServerSettings(
    * @param maxMessageBytes the largest request message accepted
    * @param maxConcurrentRequests calls beyond this are refused with RESOURCE_EXHAUSTED
    * @param shutdownGrace how long calls in progress may take to finish on shutdown
+   * @param metricsHost where the Prometheus endpoint listens; null for {@code host}
+   * @param metricsPort its port; 0 picks a free one, -1 turns it off
    */
-  public record Network(String host, int port, int maxMessageBytes, int maxConcurrentRequests, Duration shutdownGrace) {}
+  public record Network(String host, int port, int maxMessageBytes, int maxConcurrentRequests, Duration shutdownGrace,
+      String metricsHost, int metricsPort) {
+
+    /** Without a metrics endpoint. */
+    public Network(String host, int port, int maxMessageBytes, int maxConcurrentRequests, Duration shutdownGrace) {
+      this(host, port, maxMessageBytes, maxConcurrentRequests, shutdownGrace, null, -1);
+    }
+  }
 
   /**
    * @param modelDir where model files are kept and downloaded to

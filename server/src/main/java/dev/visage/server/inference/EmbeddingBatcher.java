@@ -1,5 +1,6 @@
 package dev.visage.server.inference;
 
+import dev.visage.server.metrics.Metrics;
 import dev.visage.server.vision.AlignedFace;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +94,11 @@ public final class EmbeddingBatcher implements AutoCloseable {
     return faces.sum();
   }
 
+  /** Faces waiting for the embedder now. */
+  public int queued() {
+    return queue.size();
+  }
+
   private void run() {
     List<Job> batch = new ArrayList<>(embedder.maxBatch());
     while (!closed) {
@@ -134,6 +140,7 @@ public final class EmbeddingBatcher implements AutoCloseable {
       float[][] vectors = embedder.embed(batch.stream().map(Job::face).toList());
       batches.increment();
       faces.add(batch.size());
+      Metrics.EMBEDDING_BATCH.observe(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).result().complete(vectors[i]);
       }

@@ -1,5 +1,8 @@
 package dev.visage.server.live;
 
+import dev.visage.server.metrics.Metrics;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+
 /**
  * Holds the newest frame waiting to be processed: a frame that arrives while another waits replaces
  * it, and the replaced one is counted as dropped. Frames arriving faster than the stream's frame
@@ -16,6 +19,9 @@ public final class FrameMailbox<F> {
   private long lastAcceptedNanos = Long.MIN_VALUE;
   private long dropped;
   private long skipped;
+  private CounterDataPoint processedMetric;
+  private CounterDataPoint droppedMetric;
+  private CounterDataPoint skippedMetric;
 
   /** @param maxFps 0 for no limit */
   public FrameMailbox(float maxFps) {
@@ -31,16 +37,40 @@ public final class FrameMailbox<F> {
     this.discard = discard;
   }
 
+  /**
+   * Counts this mailbox's frames in the metrics ({@code visage_frames_total}) too.
+   *
+   * @param source "stream" or "camera"
+   * @param name the stream's or camera's name
+   */
+  public synchronized FrameMailbox<F> countInMetrics(String source, String name) {
+    String label = name == null || name.isBlank() ? "unnamed" : name;
+    processedMetric = Metrics.FRAMES.labelValues(source, label, "processed");
+    droppedMetric = Metrics.FRAMES.labelValues(source, label, "dropped");
+    skippedMetric = Metrics.FRAMES.labelValues(source, label, "skipped");
+    return this;
+  }
+
+  /** Counts a frame that was processed (in the metrics; the owner keeps its own count). */
+  public synchronized void countProcessed() {
+    if (processedMetric != null) {
+      processedMetric.inc();
+    }
+  }
+
   /** Offers a frame that arrived at {@code nanos}; returns false if it was skipped for the rate. */
   public synchronized boolean offer(F frame, long nanos) {
     if (minIntervalNanos > 0 && lastAcceptedNanos != Long.MIN_VALUE && nanos - lastAcceptedNanos < minIntervalNanos) {
       skipped++;
+      if (skippedMetric != null) {
+        skippedMetric.inc();
+      }
       discard.accept(frame);
       return false;
     }
     lastAcceptedNanos = nanos;
     if (waiting != null) {
-      dropped++;
+      countDropped();
       discard.accept(waiting);
     }
     waiting = frame;
@@ -69,6 +99,9 @@ public final class FrameMailbox<F> {
   /** Counts a frame lost after it was taken (its result could not be delivered). */
   public synchronized void countDropped() {
     dropped++;
+    if (droppedMetric != null) {
+      droppedMetric.inc();
+    }
   }
 
   public synchronized long dropped() {

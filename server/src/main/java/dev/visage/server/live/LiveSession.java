@@ -3,6 +3,7 @@ package dev.visage.server.live;
 import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.PersonMatch;
 import dev.visage.server.inference.FaceDetection;
+import dev.visage.server.metrics.Metrics;
 import dev.visage.server.recognition.FacePipeline;
 import dev.visage.server.recognition.MatchPolicy;
 import dev.visage.server.tracking.IdentityChange;
@@ -104,7 +105,9 @@ public final class LiveSession implements AutoCloseable {
         replaced.put(track, successor);
         track = successor;
       }
+      long searching = System.nanoTime();
       List<PersonMatch> candidates = gallery.search(vector, CANDIDATES);
+      Metrics.stage("search", searching);
       IdentityChange change = tracker.recordVerdict(track, vector, policy.decide(candidates, options.threshold()));
       switch (change.kind()) {
         case IDENTIFIED -> events.accept(event(LiveEvent.Type.IDENTIFIED, track, frame, Optional.empty()));

@@ -3,6 +3,7 @@ package dev.visage.server.recognition;
 import dev.visage.server.inference.EmbeddingBatcher;
 import dev.visage.server.inference.FaceDetection;
 import dev.visage.server.inference.YuNetDetector;
+import dev.visage.server.metrics.Metrics;
 import dev.visage.server.vision.AlignedFace;
 import dev.visage.server.vision.BgrImage;
 import dev.visage.server.vision.FaceAligner;
@@ -47,7 +48,10 @@ public final class FacePipeline {
 
   /** Decodes an image. Close the result to free its pixels. */
   public Image open(ImageInput input) throws ImageRejectedException {
-    return new Image(decoder.decode(input), true);
+    long started = System.nanoTime();
+    Image image = new Image(decoder.decode(input), true);
+    Metrics.stage("decode", started);
+    return image;
   }
 
   /** Images opened and not yet closed: requests on their way through the pipeline. */
@@ -86,18 +90,25 @@ public final class FacePipeline {
 
     /** Faces scoring at least {@code minScore}, largest first. */
     public List<FaceDetection> detect(float minScore) throws InterruptedException {
+      long started = System.nanoTime();
       List<FaceDetection> faces = new ArrayList<>(detector.detect(pixels, minScore));
+      Metrics.stage("detect", started);
       faces.sort(LARGEST_FIRST);
       return faces;
     }
 
     /** Unit-length embeddings of the given faces of this image, in order. */
     public List<float[]> embed(List<FaceDetection> faces) throws InterruptedException {
+      long started = System.nanoTime();
       List<AlignedFace> aligned = new ArrayList<>(faces.size());
       for (FaceDetection face : faces) {
         aligned.add(aligner.align(pixels, face.landmarks()));
       }
-      return embedder.embed(aligned);
+      long embedding = System.nanoTime();
+      Metrics.stage("align", started);
+      List<float[]> vectors = embedder.embed(aligned);
+      Metrics.stage("embed", embedding);
+      return vectors;
     }
 
     @Override

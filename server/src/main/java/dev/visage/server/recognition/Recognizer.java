@@ -3,6 +3,7 @@ package dev.visage.server.recognition;
 import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.PersonMatch;
 import dev.visage.server.inference.FaceDetection;
+import dev.visage.server.metrics.Metrics;
 import dev.visage.server.vision.ImageInput;
 import dev.visage.server.vision.ImageRejectedException;
 import java.util.ArrayList;
@@ -66,7 +67,9 @@ public final class Recognizer {
       List<float[]> vectors = image.embed(chosen);
       List<IdentifiedFace> identified = new ArrayList<>(chosen.size());
       for (int i = 0; i < chosen.size(); i++) {
+        long searching = System.nanoTime();
         List<PersonMatch> candidates = gallery.search(vectors.get(i), options.maxCandidates());
+        Metrics.stage("search", searching);
         identified.add(new IdentifiedFace(chosen.get(i), policy.decide(candidates, threshold), candidates));
       }
       return new Identification(image.width(), image.height(), identified, threshold, faces.size() - chosen.size());

@@ -30,7 +30,8 @@ class ServeProcessTest {
     ServerProcess process = ServerProcess.launch(Map.of(
         "VISAGE_PORT", Integer.toString(port),
         "VISAGE_DATA_DIR", data.toString(),
-        "VISAGE_MODEL_MIRROR", SharedData.models().toString()), "serve", "--offline");
+        "VISAGE_MODEL_MIRROR", SharedData.models().toString(),
+        "VISAGE_METRICS_PORT", "0"), "serve", "--offline");
     String ready = process.awaitLine("Visage is serving", Duration.ofMinutes(2));
     try {
       assertTrue(ready != null, "the server says when it is ready: " + process.output());

@@ -98,7 +98,7 @@ class CrashDurabilityTest {
   }
 
   private ServerProcess start(int port) throws Exception {
-    ServerProcess server = ServerProcess.launch(Map.of(), "serve", "--offline", "--port=" + port,
+    ServerProcess server = ServerProcess.launch(Map.of(), "serve", "--offline", "--port=" + port, "--metrics-port=0",
         "--data-dir=" + data, "--model-mirror=" + SharedData.models(), "--embed-batch-size=4");
     String ready = server.awaitLine("Visage is serving", Duration.ofMinutes(2));
     assertNotNull(ready, "the server starts again on the gallery it was killed over:\n" + server.output());

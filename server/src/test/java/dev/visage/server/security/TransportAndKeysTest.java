@@ -226,7 +226,7 @@ class TransportAndKeysTest {
   @Test
   void anUnprotectedServerIsNotExposedBeyondLoopbackUnlessAskedTo() throws Exception {
     Path data = dir.resolve("data");
-    String[] common = {"--port=0", "--data-dir=" + data, "--model-mirror=" + SharedData.models(), "--offline",
+    String[] common = {"--port=0", "--metrics-port=0", "--data-dir=" + data, "--model-mirror=" + SharedData.models(), "--offline",
         "--host=0.0.0.0"};
     SecuritySetupException plaintext = assertThrows(SecuritySetupException.class,
         () -> VisageServer.start(ServerOptions.parse(common)));

@@ -31,7 +31,7 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server whose data (gallery) lives in {@code dataDir}; extra flags are appended. */
   public static TestServer start(Path dataDir, String... flags) throws Exception {
     List<String> args = new ArrayList<>(List.of(
-        "--port=0", "--data-dir=" + dataDir, "--model-mirror=" + SharedData.models(), "--offline"));
+        "--port=0", "--metrics-port=0", "--data-dir=" + dataDir, "--model-mirror=" + SharedData.models(), "--offline"));
     args.addAll(List.of(flags));
     return new TestServer(VisageServer.start(ServerOptions.parse(args.toArray(String[]::new))));
   }
