@@ -1,7 +1,7 @@
 package dev.visage.server.config;
 
-import dev.visage.server.gallery.VectorIndexSettings;
 import dev.visage.server.gallery.VectorIndexSettings.VectorEncoding;
+import dev.visage.server.gallery.VectorIndexSettings;
 import dev.visage.server.inference.DetectorSettings;
 import dev.visage.server.inference.ExecutionDevice;
 import dev.visage.server.inference.InferenceSettings;
@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The server's settings as command-line options. This is the one place that names every setting
@@ -30,6 +30,10 @@ import picocli.CommandLine.Option;
 public final class ServerOptions {
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--config", description = "A properties file of settings, one per line, named as the options "
+      + "without their dashes (port = 50051). Flags and VISAGE_ variables win over it; VISAGE_CONFIG names it too.")
+  Path config;
 
   // -- network
   @Option(names = "--host", defaultValue = "127.0.0.1",
@@ -247,6 +251,15 @@ public final class ServerOptions {
         security());
   }
 
+  /** The settings file named by --config (or VISAGE_CONFIG), or none. */
+  public SettingsFile settingsFile() {
+    if (config != null) {
+      return SettingsFile.read(config);
+    }
+    String named = System.getenv("VISAGE_CONFIG");
+    return named == null || named.isBlank() ? SettingsFile.none() : SettingsFile.read(Path.of(named));
+  }
+
   /** The security settings alone, for commands that manage keys without starting a server. */
   public SecuritySettings security() {
     return new SecuritySettings(tlsCert, tlsKey, tlsClientCa, auth,
@@ -259,7 +272,7 @@ public final class ServerOptions {
    */
   public static ServerSettings parse(String... args) {
     ServerOptions options = new ServerOptions();
-    CommandLine line = new CommandLine(options).setDefaultValueProvider(ServerOptions::fromEnvironment);
+    CommandLine line = new CommandLine(options).setDefaultValueProvider(defaults(SettingsFile.fromArguments(args)));
     line.setCaseInsensitiveEnumValuesAllowed(true);
     line.setOverwrittenOptionsAllowed(true); // a later flag replaces an earlier one
     line.parseArgs(args);
@@ -267,17 +280,25 @@ public final class ServerOptions {
   }
 
   /**
-   * Defaults from {@code VISAGE_*} environment variables, named after each option; null (use the
-   * option's own default) when the variable is not set.
+   * Defaults from {@code VISAGE_*} environment variables, then from the settings file, each named
+   * after the option; null (the option's own default) when neither has it.
    */
-  public static String fromEnvironment(ArgSpec argument) {
-    if (argument instanceof OptionSpec option) {
-      String value = System.getenv(environmentName(option));
-      if (value != null && !value.isBlank()) {
-        return value;
+  public static CommandLine.IDefaultValueProvider defaults(SettingsFile file) {
+    return argument -> {
+      if (argument instanceof OptionSpec option) {
+        String value = System.getenv(environmentName(option));
+        if (value != null && !value.isBlank()) {
+          return value;
+        }
+        return file.get(fileName(option));
       }
-    }
-    return null;
+      return null;
+    };
+  }
+
+  /** {@code --max-message-bytes} is {@code max-message-bytes} in a settings file. */
+  public static String fileName(OptionSpec option) {
+    return option.longestName().replaceFirst("^-+", "");
   }
 
   /** {@code --max-message-bytes} is {@code VISAGE_MAX_MESSAGE_BYTES}. */
