@@ -12,7 +12,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = VisageCommand.Version.class,
     description = "Visage: a face recognition server (YuNet + MobileFaceNet on ONNX Runtime, a Lucene HNSW gallery, gRPC).",
-    subcommands = {ServeCommand.class, EnrollCommand.class, IdentifyCommand.class, PersonsCommand.class,
+    subcommands = {ServeCommand.class, EnrollCommand.class, IdentifyCommand.class, VerifyCommand.class, DetectCommand.class,
+        PersonsCommand.class,
         PersonsCommand.Faces.class, KeysCommand.class, ConfigCommand.class, EvalCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class VisageCommand {

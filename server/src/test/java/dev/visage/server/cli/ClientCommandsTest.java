@@ -97,6 +97,15 @@ class ClientCommandsTest {
       Run table = visage("identify", SharedData.photo("_variants/obama-720p.jpg").toString(), address);
       assertTrue(table.out().contains("Barack Obama"), table.out());
 
+      Run same = visage("verify", SharedData.photo("obama/obama1.jpg").toString(), "--person=" + obamaId, address);
+      assertEquals(0, same.exit(), same.out() + same.err());
+      assertTrue(same.out().startsWith("same person"), same.out());
+      Run other = visage("verify", SharedData.photo("obama/obama1.jpg").toString(),
+          "--reference=" + SharedData.photo("biden/biden.jpg"), address);
+      assertEquals(3, other.exit(), other.out() + other.err());
+      Run detected = visage("detect", SharedData.photo("_group/obama_and_biden.jpg").toString(), "--json", address);
+      assertEquals(3, json.readTree(detected.out()).get("faces").size(), "the reference count: " + detected.out());
+
       Run unreachable = visage("persons", "list", "--server=127.0.0.1:1");
       assertEquals(1, unreachable.exit());
       assertTrue(unreachable.err().contains("UNAVAILABLE"), unreachable.err());
