@@ -96,7 +96,8 @@ public final class VisageServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
             new RecognitionGrpcService(recognizer, live, () -> serverInfo(policy)).bindService()), limiter, auth))
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
-            new GalleryGrpcService(enroller, gallery).bindService()), limiter, auth))
+            new GalleryGrpcService(enroller, gallery, engine.embedderSpec().versionedId(),
+                engine.embedder().dimension()).bindService()), limiter, auth))
         .addService(ServerInterceptors.intercept(StrictRequestParsing.apply(
             new CameraGrpcService(cameras).bindService()), limiter, auth))
         .addService(health.getHealthService())

@@ -1,7 +1,12 @@
 package dev.visage.server.api;
 
 import dev.visage.api.v1.DeleteFaceRequest;
+import dev.visage.api.v1.BackupGalleryRequest;
+import dev.visage.api.v1.BackupGalleryResponse;
 import dev.visage.api.v1.DeleteFaceResponse;
+import dev.visage.api.v1.ExportGalleryRequest;
+import dev.visage.api.v1.GalleryItem;
+import dev.visage.api.v1.ImportGalleryResponse;
 import dev.visage.api.v1.PurgeDeletedRequest;
 import dev.visage.api.v1.PurgeDeletedResponse;
 import dev.visage.api.v1.DeletePersonRequest;
@@ -41,10 +46,16 @@ public final class GalleryGrpcService extends GalleryServiceGrpc.GalleryServiceI
 
   private final Enroller enroller;
   private final Gallery gallery;
+  private final GalleryTransfer transfer;
 
-  public GalleryGrpcService(Enroller enroller, Gallery gallery) {
+  /**
+   * @param modelId the embedder's versioned id, written into exports and required of imports
+   * @param dimension its vectors' length
+   */
+  public GalleryGrpcService(Enroller enroller, Gallery gallery, String modelId, int dimension) {
     this.enroller = enroller;
     this.gallery = gallery;
+    this.transfer = new GalleryTransfer(gallery, modelId, dimension);
   }
 
   @Override
@@ -174,5 +185,20 @@ public final class GalleryGrpcService extends GalleryServiceGrpc.GalleryServiceI
       log.info("Purged {} deleted record(s) from the gallery's files", purged);
       return PurgeDeletedResponse.newBuilder().setPurgedCount(purged).build();
     });
+  }
+
+  @Override
+  public void exportGallery(ExportGalleryRequest request, StreamObserver<GalleryItem> observer) {
+    transfer.export(observer);
+  }
+
+  @Override
+  public StreamObserver<GalleryItem> importGallery(StreamObserver<ImportGalleryResponse> observer) {
+    return transfer.importing(observer);
+  }
+
+  @Override
+  public void backupGallery(BackupGalleryRequest request, StreamObserver<BackupGalleryResponse> observer) {
+    Unary.respond("BackupGallery", observer, () -> transfer.backup(request));
   }
 }

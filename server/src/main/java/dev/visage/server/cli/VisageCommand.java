@@ -13,7 +13,7 @@ import picocli.CommandLine;
     versionProvider = VisageCommand.Version.class,
     description = "Visage: a face recognition server (YuNet + MobileFaceNet on ONNX Runtime, a Lucene HNSW gallery, gRPC).",
     subcommands = {ServeCommand.class, EnrollCommand.class, IdentifyCommand.class, VerifyCommand.class, DetectCommand.class,
-        PersonsCommand.class,
+        PersonsCommand.class, GalleryCommand.class,
         PersonsCommand.Faces.class, KeysCommand.class, ConfigCommand.class, EvalCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class VisageCommand {

@@ -75,6 +75,18 @@ public interface Gallery extends AutoCloseable {
 
   GalleryStats stats();
 
+  /** Every person with their faces and vectors, one at a time, from one consistent view. */
+  void exportPersons(java.util.function.Consumer<ImportedPerson> sink);
+
+  /** Adds persons as they were (from an export); persons whose id is already here are replaced. */
+  void importPersons(java.util.List<ImportedPerson> persons);
+
+  /**
+   * Copies the gallery as of its last acknowledged change to {@code target} (new or empty), while
+   * reads go on; the copy opens as a gallery.
+   */
+  BackupResult backup(java.nio.file.Path target);
+
   /**
    * A number that grows with every change that can make an earlier match stale: a person deleted
    * or renamed. Live sessions compare it to decide when to check their tracks' identities again.

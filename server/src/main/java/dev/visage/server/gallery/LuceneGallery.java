@@ -297,6 +297,7 @@ public final class LuceneGallery implements Gallery {
    * Adds whole persons with their ids, names, times and faces as they were (from an export, a
    * backup, a benchmark), in one durable step. Persons whose id is already here are replaced.
    */
+  @Override
   public void importPersons(List<ImportedPerson> persons) {
     for (ImportedPerson person : persons) {
       person.faces().forEach(face -> checkVector(face.vector()));
@@ -315,6 +316,88 @@ public final class LuceneGallery implements Gallery {
       return null;
     });
     revision.incrementAndGet();
+  }
+
+  /**
+   * Hands every person, with their faces and vectors, to {@code sink}, in name order, from one
+   * consistent view of the gallery (changes made meanwhile are not seen). Memory stays small: one
+   * person at a time, plus a map from documents to vectors of a few bytes per document.
+   */
+  @Override
+  public void exportPersons(java.util.function.Consumer<ImportedPerson> sink) {
+    read(s -> {
+      Map<Integer, int[]> ordinals = new HashMap<>();
+      for (org.apache.lucene.index.LeafReaderContext leaf : s.getIndexReader().leaves()) {
+        org.apache.lucene.index.FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+        int[] ordinalOfDoc = new int[leaf.reader().maxDoc()];
+        java.util.Arrays.fill(ordinalOfDoc, -1);
+        for (int ord = 0; values != null && ord < values.size(); ord++) {
+          ordinalOfDoc[values.ordToDoc(ord)] = ord;
+        }
+        ordinals.put(leaf.ord, ordinalOfDoc);
+      }
+      StoredFields stored = s.storedFields();
+      TopDocs persons = s.search(ALL_PERSONS, Math.max(1, s.count(ALL_PERSONS)), new Sort(new SortField(PERSON_SORT, SortField.Type.STRING)));
+      for (ScoreDoc personHit : persons.scoreDocs) {
+        Document person = stored.document(personHit.doc);
+        String personId = person.get(PERSON_ID);
+        Query faceQuery = new BooleanQuery.Builder().add(ALL_FACES, Occur.FILTER)
+            .add(new TermQuery(new Term(PERSON_ID, personId)), Occur.FILTER).build();
+        List<ImportedPerson.ImportedFace> faces = new ArrayList<>();
+        for (ScoreDoc faceHit : s.search(faceQuery, MAX_FACES_PER_PERSON).scoreDocs) {
+          org.apache.lucene.index.LeafReaderContext leaf = s.getIndexReader().leaves()
+              .get(org.apache.lucene.index.ReaderUtil.subIndex(faceHit.doc, s.getIndexReader().leaves()));
+          int ord = ordinals.get(leaf.ord)[faceHit.doc - leaf.docBase];
+          float[] vector = leaf.reader().getFloatVectorValues(VECTOR).vectorValue(ord).clone();
+          FaceRecord face = faceFrom(stored.document(faceHit.doc));
+          faces.add(new ImportedPerson.ImportedFace(face.faceId(), vector, face.origin(), face.createTime()));
+        }
+        faces.sort(java.util.Comparator.comparing(ImportedPerson.ImportedFace::createTime)
+            .thenComparing(ImportedPerson.ImportedFace::faceId));
+        sink.accept(new ImportedPerson(personId, person.get(NAME),
+            Instant.ofEpochMilli(person.getField(CREATED).numericValue().longValue()), faces));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Copies the files of the last commit (every acknowledged change) to {@code target}, holding the
+   * write lock so that no commit replaces them meanwhile; searches go on. The copy is an index of
+   * its own: it opens as a gallery.
+   */
+  @Override
+  public BackupResult backup(Path target) {
+    writeLock.lock();
+    try {
+      if (java.nio.file.Files.exists(target)) {
+        try (var entries = java.nio.file.Files.list(target)) {
+          if (entries.findAny().isPresent()) {
+            throw new IllegalArgumentException("the backup folder " + target + " is not empty; name a new one");
+          }
+        }
+      }
+      java.nio.file.Files.createDirectories(target);
+      org.apache.lucene.index.SegmentInfos commit = org.apache.lucene.index.SegmentInfos.readLatestCommit(directory);
+      long bytes = 0;
+      int files = 0;
+      try (Directory copy = FSDirectory.open(target)) {
+        for (String file : commit.files(true)) {
+          copy.copyFrom(directory, file, file, org.apache.lucene.store.IOContext.DEFAULT);
+          bytes += directory.fileLength(file);
+          files++;
+        }
+        copy.sync(commit.files(true));
+        copy.syncMetaData();
+      }
+      GalleryStats stats = stats();
+      return new BackupResult(target, files, bytes, stats.persons(), stats.faces());
+    } catch (IOException e) {
+      throw new GalleryStorageException("the backup to " + target + " failed (" + e.getMessage()
+          + "); the gallery itself is unchanged. Check the folder, its free space and permissions.", e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /**

@@ -32,7 +32,8 @@ class MethodRolesTest {
         Map.entry("Enroll", Role.OPERATOR), Map.entry("RenamePerson", Role.OPERATOR),
         Map.entry("DeletePerson", Role.OPERATOR), Map.entry("DeleteFace", Role.OPERATOR),
         Map.entry("AddCamera", Role.ADMIN), Map.entry("RemoveCamera", Role.ADMIN),
-        Map.entry("PurgeDeleted", Role.ADMIN)));
+        Map.entry("PurgeDeleted", Role.ADMIN), Map.entry("ExportGallery", Role.ADMIN),
+        Map.entry("ImportGallery", Role.ADMIN), Map.entry("BackupGallery", Role.ADMIN)));
     assertEquals(expected, actual);
   }
 
