@@ -14,6 +14,7 @@ import dev.visage.server.config.ServerSettings;
 import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.GalleryStats;
 import dev.visage.server.gallery.LuceneGallery;
+import dev.visage.server.gallery.solr.SolrGallery;
 import dev.visage.server.live.LiveRecognition;
 import dev.visage.server.metrics.Metrics;
 import dev.visage.server.metrics.MetricsEndpoint;
@@ -135,8 +136,7 @@ public final class VisageServer implements AutoCloseable {
     Gallery gallery = null;
     MetricsEndpoint metrics = null;
     try {
-      gallery = LuceneGallery.open(settings.storage().galleryDir(), engine.embedderSpec().versionedId(),
-          engine.embedder().dimension(), settings.storage().vectors());
+      gallery = openGallery(settings.storage(), engine);
       ServerSettings.Network network = settings.network();
       if (network.metricsPort() >= 0) {
         metrics = MetricsEndpoint.start(network.metricsHost() != null ? network.metricsHost() : network.host(),
@@ -161,6 +161,15 @@ public final class VisageServer implements AutoCloseable {
       engine.close();
       throw e;
     }
+  }
+
+  /** The embedded Lucene gallery, or the shared SolrCloud collection when one is configured. */
+  static Gallery openGallery(ServerSettings.Storage storage, Engine engine) {
+    String model = engine.embedderSpec().versionedId();
+    int dimension = engine.embedder().dimension();
+    return storage.solr() == null
+        ? LuceneGallery.open(storage.galleryDir(), model, dimension, storage.vectors())
+        : SolrGallery.connect(storage.solr(), model, dimension, storage.vectors());
   }
 
   private static void logAccess(SecuritySettings security, AuthInterceptor auth) {

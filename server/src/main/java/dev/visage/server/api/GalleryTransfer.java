@@ -194,6 +194,8 @@ final class GalleryTransfer {
       result = gallery.backup(Path.of(request.getDirectory()));
     } catch (IllegalArgumentException e) {
       throw ApiErrors.invalid(e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      throw io.grpc.Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
     }
     log.info("Backed up the gallery to {}: {} files, {} bytes", result.directory(), result.files(), result.bytes());
     return BackupGalleryResponse.newBuilder().setDirectory(result.directory().toString()).setFileCount(result.files())

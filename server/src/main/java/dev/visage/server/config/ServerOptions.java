@@ -2,6 +2,7 @@ package dev.visage.server.config;
 
 import dev.visage.server.gallery.VectorIndexSettings.VectorEncoding;
 import dev.visage.server.gallery.VectorIndexSettings;
+import dev.visage.server.gallery.solr.SolrSettings;
 import dev.visage.server.inference.DetectorSettings;
 import dev.visage.server.inference.ExecutionDevice;
 import dev.visage.server.inference.InferenceSettings;
@@ -108,6 +109,60 @@ public final class ServerOptions {
       description = "Nearest faces the graph search collects before grouping them by person: more finds the "
           + "true nearest face more often, and takes longer (see docs/BENCHMARKS.md). Default: ${DEFAULT-VALUE}.")
   int searchK;
+
+  // -- gallery on SolrCloud
+  @Option(names = "--gallery", defaultValue = "EMBEDDED",
+      description = "Where the gallery lives: EMBEDDED (a Lucene index in --data-dir, one server) or SOLRCLOUD "
+          + "(a collection several servers share; needs --solr-zk-hosts or --solr-urls). Default: ${DEFAULT-VALUE}.")
+  GalleryKind gallery;
+
+  @Option(names = "--solr-zk-hosts", paramLabel = "HOST:PORT[,...][/CHROOT]",
+      description = "SolrCloud's ZooKeeper ensemble, e.g. zk1:2181,zk2:2181,zk3:2181/solr.")
+  String solrZkHosts;
+
+  @Option(names = "--solr-urls", split = ",", paramLabel = "URL",
+      description = "Solr node URLs instead of ZooKeeper, e.g. https://solr1:8983/solr,https://solr2:8983/solr.")
+  List<String> solrUrls = new ArrayList<>();
+
+  @Option(names = "--solr-collection", defaultValue = "visage-gallery",
+      description = "The collection holding the gallery. Default: ${DEFAULT-VALUE}.")
+  String solrCollection;
+
+  @Option(names = "--solr-shards", defaultValue = "2",
+      description = "Shards of a collection the server creates (about one per 5 million faces; see docs/SOLRCLOUD.md). "
+          + "Default: ${DEFAULT-VALUE}.")
+  int solrShards;
+
+  @Option(names = "--solr-replicas", defaultValue = "2",
+      description = "Copies of each shard in a collection the server creates; 2 or more survive the loss of a node. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int solrReplicas;
+
+  @Option(names = "--solr-create-collection", defaultValue = "true", fallbackValue = "true", arity = "0..1",
+      description = "Create the collection (and its config set) when it is missing. Default: ${DEFAULT-VALUE}.")
+  boolean solrCreateCollection;
+
+  @Option(names = "--solr-user", description = "Basic-auth user for Solr.")
+  String solrUser;
+
+  @Option(names = "--solr-password", description = "Basic-auth password for Solr (better in VISAGE_SOLR_PASSWORD).")
+  String solrPassword;
+
+  @Option(names = "--solr-truststore", description = "TLS to Solr: trust store (JKS or PKCS12) with the CA of Solr's certificates.")
+  Path solrTruststore;
+
+  @Option(names = "--solr-truststore-password", description = "The trust store's password.")
+  String solrTruststorePassword;
+
+  @Option(names = "--solr-keystore", description = "Mutual TLS to Solr: key store with this server's client certificate.")
+  Path solrKeystore;
+
+  @Option(names = "--solr-keystore-password", description = "The key store's password.")
+  String solrKeystorePassword;
+
+  @Option(names = "--solr-timeout-seconds", defaultValue = "30",
+      description = "The longest one request to Solr may take. Default: ${DEFAULT-VALUE}.")
+  int solrTimeoutSeconds;
 
   // -- models
   @Option(names = "--model-dir", description = "Where model files are kept and downloaded to. Default: <data-dir>/models.")
@@ -242,13 +297,39 @@ public final class ServerOptions {
             new EnrollmentPolicy(minEnrollFaceSize, minEnrollScore, Math.min(0.5f, minEnrollScore)), maxFacesPerImage),
         new ServerSettings.Storage(dataDir.resolve("gallery"),
             new VectorIndexSettings(hnswMaxConnections, hnswBeamWidth, vectorEncoding, searchK),
-            dataDir.resolve("cameras.json")),
+            dataDir.resolve("cameras.json"), solr()),
         new ImageLimits(maxImageBytes, maxImagePixels),
         new LiveSettings(maxStreams, Duration.ofSeconds(streamConfigTimeoutSeconds), streamMinDetectionScore,
             liveWorkers != null ? liveWorkers : CORES,
             new TrackingSettings(trackMinIou, trackMaxMissedFrames, trackReembedFrames, trackMaxVotes,
                 trackMinEmbedSize, trackSplitSimilarity, trackCutThreshold)),
         security());
+  }
+
+  /** The SolrCloud settings when --gallery is SOLRCLOUD, else null. */
+  public SolrSettings solr() {
+    if (gallery != GalleryKind.SOLRCLOUD) {
+      if (solrZkHosts != null || !solrUrls.isEmpty()) {
+        throw new IllegalArgumentException("--solr-zk-hosts and --solr-urls need --gallery SOLRCLOUD");
+      }
+      return null;
+    }
+    List<String> zkHosts = List.of();
+    String chroot = null;
+    if (solrZkHosts != null && !solrZkHosts.isBlank()) {
+      String[] hostsAndChroot = SolrSettings.splitChroot(solrZkHosts.strip());
+      zkHosts = List.of(hostsAndChroot[0].split(","));
+      chroot = hostsAndChroot[1];
+    }
+    return new SolrSettings(zkHosts, chroot, solrUrls, solrCollection, solrShards, solrReplicas, solrCreateCollection,
+        solrUser, solrPassword, solrTruststore, solrTruststorePassword, solrKeystore, solrKeystorePassword,
+        Duration.ofSeconds(solrTimeoutSeconds));
+  }
+
+  /** Where the gallery lives. */
+  public enum GalleryKind {
+    EMBEDDED,
+    SOLRCLOUD
   }
 
   /** The settings file named by --config (or VISAGE_CONFIG), or none. */

@@ -1,6 +1,7 @@
 package dev.visage.server.config;
 
 import dev.visage.server.gallery.VectorIndexSettings;
+import dev.visage.server.gallery.solr.SolrSettings;
 import dev.visage.server.inference.DetectorSettings;
 import dev.visage.server.inference.InferenceSettings;
 import dev.visage.server.live.LiveSettings;
@@ -70,8 +71,15 @@ public record ServerSettings(
   /**
    * @param galleryDir the Lucene index's directory
    * @param camerasFile where registered cameras are kept
+   * @param solr the SolrCloud gallery's settings, or null for the embedded gallery in {@code galleryDir}
    */
-  public record Storage(Path galleryDir, VectorIndexSettings vectors, Path camerasFile) {}
+  public record Storage(Path galleryDir, VectorIndexSettings vectors, Path camerasFile, SolrSettings solr) {
+
+    /** An embedded gallery. */
+    public Storage(Path galleryDir, VectorIndexSettings vectors, Path camerasFile) {
+      this(galleryDir, vectors, camerasFile, null);
+    }
+  }
 
   public ServerSettings withNetwork(Network value) {
     return new ServerSettings(value, models, inference, detector, embedding, recognition, storage, imageLimits, live, security);

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The settings a command runs with, each with where it came from (flag, environment, file or
- * default), for the startup log and {@code visage config show}. Passwords in URLs are masked.
+ * default), for the startup log and {@code visage config show}. Passwords (in URLs, and options named *password) are masked.
  */
 public final class SettingsReport {
 
@@ -41,7 +41,9 @@ public final class SettingsReport {
           : System.getenv(ServerOptions.environmentName(option)) != null ? ServerOptions.environmentName(option)
           : file.get(ServerOptions.fileName(option)) != null ? "file " + file.path()
           : "default";
-      lines.add(new Line(option.longestName(), masked(text(option.getValue())), source));
+      String value = text(option.getValue());
+      boolean secret = option.longestName().endsWith("password") && option.getValue() != null;
+      lines.add(new Line(option.longestName(), secret ? "***" : masked(value), source));
     }
     return lines;
   }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.visage.server.testing.UnitVectors;
 
 /** The embedded gallery on a real Lucene index on disk. */
 class LuceneGalleryTest {
@@ -28,7 +28,7 @@ class LuceneGalleryTest {
   @TempDir
   Path directory;
 
-  private final Random random = new Random(42);
+  private final UnitVectors vectors = new UnitVectors(42, DIMENSION);
   private LuceneGallery gallery;
 
   @BeforeEach
@@ -42,37 +42,11 @@ class LuceneGalleryTest {
   }
 
   private float[] randomUnit() {
-    float[] vector = new float[DIMENSION];
-    double norm = 0;
-    for (int i = 0; i < DIMENSION; i++) {
-      vector[i] = (float) random.nextGaussian();
-      norm += vector[i] * vector[i];
-    }
-    for (int i = 0; i < DIMENSION; i++) {
-      vector[i] /= (float) Math.sqrt(norm);
-    }
-    return vector;
+    return vectors.random();
   }
 
-  /** A unit vector at cosine similarity {@code cosine} from {@code base}. */
   private float[] near(float[] base, double cosine) {
-    float[] other = randomUnit();
-    double dot = 0;
-    for (int i = 0; i < DIMENSION; i++) {
-      dot += other[i] * base[i];
-    }
-    float[] orthogonal = new float[DIMENSION];
-    double norm = 0;
-    for (int i = 0; i < DIMENSION; i++) {
-      orthogonal[i] = (float) (other[i] - dot * base[i]);
-      norm += orthogonal[i] * orthogonal[i];
-    }
-    float[] result = new float[DIMENSION];
-    double sine = Math.sqrt(1 - cosine * cosine);
-    for (int i = 0; i < DIMENSION; i++) {
-      result[i] = (float) (cosine * base[i] + sine * orthogonal[i] / Math.sqrt(norm));
-    }
-    return result;
+    return vectors.near(base, cosine);
   }
 
   private NewFace face(float[] vector) {

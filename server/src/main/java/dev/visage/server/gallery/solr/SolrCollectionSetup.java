@@ -1,0 +1,142 @@
+package dev.visage.server.gallery.solr;
+
+import dev.visage.server.gallery.VectorIndexSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.impl.CloudSolrClient;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.client.solrj.request.ConfigSetAdminRequest;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.cloud.DocCollection;
+import org.apache.solr.common.cloud.Replica;
+import org.apache.solr.common.cloud.Slice;
+import org.apache.solr.common.util.ContentStreamBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the gallery's collection when it is missing: uploads the config set (schema.xml and
+ * solrconfig.xml from this package, with the vector length and HNSW parameters filled in) and
+ * creates a sharded, replicated collection from it, then waits until every shard has a leader.
+ */
+public final class SolrCollectionSetup {
+
+  private static final Logger log = LoggerFactory.getLogger(SolrCollectionSetup.class);
+  private static final Duration READY_WAIT = Duration.ofSeconds(90);
+
+  private SolrCollectionSetup() {}
+
+  /** The config set's name for a collection. */
+  static String configSetName(String collection) {
+    return "visage-" + collection;
+  }
+
+  /** True when the collection exists. */
+  static boolean exists(CloudSolrClient client, String collection) throws IOException, SolrServerException {
+    return CollectionAdminRequest.listCollections(client).contains(collection);
+  }
+
+  /**
+   * Creates the collection unless it exists; either way returns once every shard has an active leader.
+   *
+   * @return true when this call created it
+   */
+  static boolean ensure(CloudSolrClient client, SolrSettings settings, int dimension, VectorIndexSettings vectors)
+      throws IOException, SolrServerException, InterruptedException {
+    String collection = settings.collection();
+    boolean created = false;
+    if (!exists(client, collection)) {
+      if (!settings.createIfMissing()) {
+        throw new IllegalStateException("the SolrCloud collection '" + collection + "' does not exist at "
+            + settings.where() + "; create it with 'visage gallery solr-create' or let the server create it");
+      }
+      String configSet = configSetName(collection);
+      ConfigSetAdminRequest.Upload upload = new ConfigSetAdminRequest.Upload();
+      upload.setConfigSetName(configSet);
+      upload.setOverwrite(true);
+      upload.setUploadStream(new ContentStreamBase.ByteArrayStream(
+          configSetZip(dimension, vectors), configSet + ".zip", "application/zip"));
+      upload.process(client);
+      try {
+        CollectionAdminRequest.createCollection(collection, configSet, settings.shards(), settings.replicas())
+            .process(client);
+        created = true;
+        log.info("Created the SolrCloud collection '{}' ({} shards x {} replicas, {}-value vectors, HNSW M={} beam={})",
+            collection, settings.shards(), settings.replicas(), dimension, vectors.maxConnections(), vectors.beamWidth());
+      } catch (SolrException | SolrServerException e) {
+        if (!exists(client, collection)) {
+          throw e;
+        }
+        log.info("The SolrCloud collection '{}' was created meanwhile by another server", collection);
+      }
+    }
+    awaitLeaders(client, collection);
+    return created;
+  }
+
+  /** Waits until every shard of the collection has an active leader on a live node. */
+  static void awaitLeaders(CloudSolrClient client, String collection) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_WAIT.toNanos();
+    String problem = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        DocCollection state = client.getClusterState().getCollectionOrNull(collection);
+        var live = client.getClusterState().getLiveNodes();
+        problem = state == null ? "it is not in the cluster state yet" : "";
+        if (state != null) {
+          for (Slice slice : state.getActiveSlices()) {
+            Replica leader = slice.getLeader();
+            if (leader == null || leader.getState() != Replica.State.ACTIVE || !live.contains(leader.getNodeName())) {
+              problem = "shard " + slice.getName() + " has no active leader";
+              break;
+            }
+          }
+        }
+        if (problem.isEmpty()) {
+          return;
+        }
+      } catch (SolrException e) {
+        problem = e.getMessage();
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the SolrCloud collection '" + collection + "' is not ready after "
+        + READY_WAIT.toSeconds() + " s: " + problem + "; check the Solr nodes' logs");
+  }
+
+  /** The config set as a zip: schema.xml with the values filled in, and solrconfig.xml. */
+  static byte[] configSetZip(int dimension, VectorIndexSettings vectors) throws IOException {
+    String schema = resource("schema.xml");
+    for (Map.Entry<String, String> value : Map.of("${dimension}", Integer.toString(dimension),
+        "${hnswMaxConnections}", Integer.toString(vectors.maxConnections()),
+        "${hnswBeamWidth}", Integer.toString(vectors.beamWidth())).entrySet()) {
+      schema = schema.replace(value.getKey(), value.getValue());
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (var file : List.of(Map.entry("schema.xml", schema), Map.entry("solrconfig.xml", resource("solrconfig.xml")))) {
+        zip.putNextEntry(new ZipEntry(file.getKey()));
+        zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = SolrCollectionSetup.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("the Solr config file " + name + " is missing from the server's jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
