@@ -53,22 +53,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The unary API end to end: a real server on a loopback port, real gRPC clients, real photos. */
+/**
+ * The unary API end to end: a real server on a loopback port, real gRPC clients, real photos.
+ * Changes go to {@code writer} and everything else to {@code reader}: here one server, and in
+ * {@code SolrCloudEndToEndTest} two stateless servers sharing a SolrCloud collection.
+ */
 class GrpcEndToEndTest {
 
   @TempDir
   static Path data;
 
-  private static TestServer server;
+  /** Enrollments, renames and deletes go here. */
+  static TestServer writer;
+  /** Identification, verification, detection and gallery reads go here. */
+  static TestServer reader;
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(data, "--max-message-bytes=4194304");
+    writer = TestServer.start(data, "--max-message-bytes=4194304");
+    reader = writer;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    server.close();
+    writer.close();
   }
 
   private static EnrollResponse enroll(String name, String... photos) {
@@ -76,15 +84,15 @@ class GrpcEndToEndTest {
     for (String photo : photos) {
       request.addImages(Images.encoded(photo));
     }
-    return server.gallery().enroll(request.build());
+    return writer.gallery().enroll(request.build());
   }
 
   private static IdentifyResponse identify(String photo) {
-    return server.recognition().identify(IdentifyRequest.newBuilder().setImage(Images.encoded(photo)).build());
+    return reader.recognition().identify(IdentifyRequest.newBuilder().setImage(Images.encoded(photo)).build());
   }
 
   private static void delete(Person person) {
-    server.gallery().deletePerson(DeletePersonRequest.newBuilder().setPersonId(person.getPersonId()).build());
+    writer.gallery().deletePerson(DeletePersonRequest.newBuilder().setPersonId(person.getPersonId()).build());
   }
 
   private static StatusRuntimeException refused(Status.Code expected, org.junit.jupiter.api.function.Executable call) {
@@ -121,7 +129,7 @@ class GrpcEndToEndTest {
 
     delete(obama);
     assertFalse(identify("obama/obama2.jpg").getFaces(0).hasMatch(), "a deleted person is never found again");
-    refused(Status.Code.NOT_FOUND, () -> server.gallery().getPerson(
+    refused(Status.Code.NOT_FOUND, () -> reader.gallery().getPerson(
         GetPersonRequest.newBuilder().setPersonId(obama.getPersonId()).build()));
   }
 
@@ -139,7 +147,7 @@ class GrpcEndToEndTest {
         assertTrue(area(group.getFaces(i - 1)) >= area(group.getFaces(i)), "largest face first");
       }
 
-      IdentifyResponse largestOnly = server.recognition().identify(IdentifyRequest.newBuilder()
+      IdentifyResponse largestOnly = reader.recognition().identify(IdentifyRequest.newBuilder()
           .setImage(Images.encoded("_group/obama_and_biden.jpg")).setMaxFaces(1).setMaxCandidates(1).build());
       assertEquals(1, largestOnly.getFacesCount());
       assertEquals(2, largestOnly.getOmittedFaceCount());
@@ -158,16 +166,16 @@ class GrpcEndToEndTest {
   void verifyAgainstAPersonAndAgainstAnotherPhoto() {
     Person sarah = enroll("Sarah Paulson", "sarah_paulson/Sarah_Paulson.jpg").getPerson();
     try {
-      VerifyResponse same = server.recognition().verify(VerifyRequest.newBuilder()
+      VerifyResponse same = reader.recognition().verify(VerifyRequest.newBuilder()
           .setImage(Images.encoded("sarah_paulson/sarah_1.jpg")).setPersonId(sarah.getPersonId()).build());
       assertTrue(same.getMatch());
       assertFalse(same.getReferenceFaceId().isEmpty());
 
-      VerifyResponse other = server.recognition().verify(VerifyRequest.newBuilder()
+      VerifyResponse other = reader.recognition().verify(VerifyRequest.newBuilder()
           .setImage(Images.encoded("nicole_kidman/nicole_1.jpg")).setPersonId(sarah.getPersonId()).build());
       assertFalse(other.getMatch(), "similarity " + other.getSimilarity());
 
-      VerifyResponse strict = server.recognition().verify(VerifyRequest.newBuilder()
+      VerifyResponse strict = reader.recognition().verify(VerifyRequest.newBuilder()
           .setImage(Images.encoded("sarah_paulson/sarah_1.jpg")).setPersonId(sarah.getPersonId()).setThreshold(0.99f).build());
       assertFalse(strict.getMatch(), "a request may demand more than the default");
       assertEquals(0.99f, strict.getThreshold());
@@ -175,11 +183,11 @@ class GrpcEndToEndTest {
       delete(sarah);
     }
 
-    VerifyResponse twoPhotos = server.recognition().verify(VerifyRequest.newBuilder()
+    VerifyResponse twoPhotos = reader.recognition().verify(VerifyRequest.newBuilder()
         .setImage(Images.encoded("brad_pitt/brad_1.jpg")).setReferenceImage(Images.encoded("brad_pitt/brad_2.jpg")).build());
     assertTrue(twoPhotos.getMatch());
     assertTrue(twoPhotos.hasReferenceFace());
-    VerifyResponse twoPeople = server.recognition().verify(VerifyRequest.newBuilder()
+    VerifyResponse twoPeople = reader.recognition().verify(VerifyRequest.newBuilder()
         .setImage(Images.encoded("brad_pitt/brad_1.jpg")).setReferenceImage(Images.encoded("kit_harington/john1.jpeg")).build());
     assertFalse(twoPeople.getMatch());
   }
@@ -189,25 +197,25 @@ class GrpcEndToEndTest {
     EnrollResponse enrolled = enroll("nicole k", "nicole_kidman/Nicole_Kidman.jpg", "nicole_kidman/nicole_2.jpg");
     Person nicole = enrolled.getPerson();
     try {
-      Person renamed = server.gallery().renamePerson(RenamePersonRequest.newBuilder()
+      Person renamed = writer.gallery().renamePerson(RenamePersonRequest.newBuilder()
           .setPersonId(nicole.getPersonId()).setDisplayName("  Nicole Kidman ").build()).getPerson();
       assertEquals("Nicole Kidman", renamed.getDisplayName(), "names are trimmed");
 
-      ListPersonsResponse listed = server.gallery().listPersons(ListPersonsRequest.newBuilder().setNameContains("KIDMAN").build());
+      ListPersonsResponse listed = reader.gallery().listPersons(ListPersonsRequest.newBuilder().setNameContains("KIDMAN").build());
       assertEquals(1, listed.getTotalSize());
       assertEquals(2, listed.getPersons(0).getFaceCount());
       assertTrue(listed.getPersons(0).getFacesList().isEmpty(), "lists are summaries");
 
-      Person full = server.gallery().getPerson(GetPersonRequest.newBuilder().setPersonId(nicole.getPersonId()).build()).getPerson();
+      Person full = reader.gallery().getPerson(GetPersonRequest.newBuilder().setPersonId(nicole.getPersonId()).build()).getPerson();
       assertEquals(2, full.getFacesCount());
-      assertEquals(full.getFaces(0).getModelId(), server.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance()).getEmbedderModelId());
+      assertEquals(full.getFaces(0).getModelId(), reader.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance()).getEmbedderModelId());
       assertTrue(full.getFaces(0).getSourceFace().getDetectionScore() >= 0.9f);
 
       String faceId = enrolled.getResults(1).getEnrolled().getFaceId();
-      DeleteFaceResponse deleted = server.gallery().deleteFace(DeleteFaceRequest.newBuilder().setFaceId(faceId).build());
+      DeleteFaceResponse deleted = writer.gallery().deleteFace(DeleteFaceRequest.newBuilder().setFaceId(faceId).build());
       assertEquals(nicole.getPersonId(), deleted.getPersonId());
       assertEquals(1, deleted.getRemainingFaceCount());
-      refused(Status.Code.NOT_FOUND, () -> server.gallery().deleteFace(DeleteFaceRequest.newBuilder().setFaceId(faceId).build()));
+      refused(Status.Code.NOT_FOUND, () -> writer.gallery().deleteFace(DeleteFaceRequest.newBuilder().setFaceId(faceId).build()));
     } finally {
       delete(nicole);
     }
@@ -222,7 +230,7 @@ class GrpcEndToEndTest {
       tinyFace = Pixels.encode(".png", small);
     }
     byte[] jpeg = SharedData.bytes("obama/obama.jpg");
-    EnrollResponse response = server.gallery().enroll(EnrollRequest.newBuilder()
+    EnrollResponse response = writer.gallery().enroll(EnrollRequest.newBuilder()
         .setDisplayName("Nobody")
         .setFaceSelection(FaceSelection.FACE_SELECTION_REQUIRE_SINGLE)
         .addImages(Images.encoded("_noface/coffee.png"))
@@ -245,10 +253,10 @@ class GrpcEndToEndTest {
         RejectionReason.REJECTION_REASON_INVALID_IMAGE), reasons);
     response.getResultsList().forEach(result -> assertFalse(result.getRejection().getMessage().isBlank()));
     assertTrue(response.getResults(2).getRejection().getMessage().contains("px"), response.getResults(2).getRejection().getMessage());
-    assertEquals(0, server.gallery().listPersons(ListPersonsRequest.newBuilder().setNameContains("Nobody").build()).getTotalSize());
+    assertEquals(0, reader.gallery().listPersons(ListPersonsRequest.newBuilder().setNameContains("Nobody").build()).getTotalSize());
 
     // The same group photo is fine when the largest face is wanted; the others are ignored.
-    EnrollResponse largest = server.gallery().enroll(EnrollRequest.newBuilder()
+    EnrollResponse largest = writer.gallery().enroll(EnrollRequest.newBuilder()
         .setDisplayName("Largest").addImages(Images.encoded("_group/two_people.jpg")).build());
     assertEquals(1, largest.getEnrolledCount());
     delete(largest.getPerson());
@@ -260,8 +268,8 @@ class GrpcEndToEndTest {
       Image raw = Image.newBuilder().setRaw(RawImage.newBuilder()
           .setWidth(photo.cols()).setHeight(photo.rows()).setFormat(PixelFormat.PIXEL_FORMAT_BGR24)
           .setPixels(ByteString.copyFrom(Pixels.bytes(photo)))).build();
-      DetectResponse fromRaw = server.recognition().detect(DetectRequest.newBuilder().setImage(raw).build());
-      DetectResponse fromFile = server.recognition().detect(DetectRequest.newBuilder().setImage(Images.encoded("_group/selfie.jpg")).build());
+      DetectResponse fromRaw = reader.recognition().detect(DetectRequest.newBuilder().setImage(raw).build());
+      DetectResponse fromFile = reader.recognition().detect(DetectRequest.newBuilder().setImage(Images.encoded("_group/selfie.jpg")).build());
       assertEquals(SharedData.referenceFaceCounts().get("_group/selfie.jpg"), fromRaw.getFacesCount());
       assertEquals(fromFile.getFacesList(), fromRaw.getFacesList());
       assertEquals(photo.cols(), fromRaw.getImage().getWidth());
@@ -271,24 +279,24 @@ class GrpcEndToEndTest {
   @Test
   void detectFindsEveryFaceOfGroupPhotosAndNoneWhereThereIsNone() {
     for (Path photo : SharedData.photosIn("_group")) {
-      DetectResponse response = server.recognition().detect(DetectRequest.newBuilder().setImage(Images.encoded(photo)).build());
+      DetectResponse response = reader.recognition().detect(DetectRequest.newBuilder().setImage(Images.encoded(photo)).build());
       assertEquals(SharedData.referenceFaceCounts().get(SharedData.relative(photo)), response.getFacesCount(), photo.toString());
     }
     for (Path photo : SharedData.photosIn("_noface")) {
-      DetectResponse response = server.recognition().detect(DetectRequest.newBuilder().setImage(Images.encoded(photo)).build());
+      DetectResponse response = reader.recognition().detect(DetectRequest.newBuilder().setImage(Images.encoded(photo)).build());
       assertEquals(0, response.getFacesCount(), photo.toString());
     }
   }
 
   @Test
   void healthAndServerInfoDescribeAReadyServer() {
-    HealthCheckResponse health = HealthGrpc.newBlockingStub(server.channel())
+    HealthCheckResponse health = HealthGrpc.newBlockingStub(reader.channel())
         .check(HealthCheckRequest.newBuilder().setService("visage.v1.RecognitionService").build());
     assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
     assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-        HealthGrpc.newBlockingStub(server.channel()).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        HealthGrpc.newBlockingStub(reader.channel()).check(HealthCheckRequest.getDefaultInstance()).getStatus());
 
-    GetServerInfoResponse info = server.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance());
+    GetServerInfoResponse info = reader.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance());
     assertEquals("yunet_s@daede240", info.getDetectorModelId());
     assertEquals("mobilefacenet@b7120c09", info.getEmbedderModelId());
     assertEquals("CPU", info.getExecutionProvider());
