@@ -33,8 +33,10 @@ import picocli.CommandLine.Parameters;
  * faces and vectors. Any language with the public .proto files can read it.
  */
 @Command(name = "gallery", mixinStandardHelpOptions = true,
-    description = "Export the gallery to a file, import one, or back up the live index (needs an admin key).",
-    subcommands = {GalleryCommand.Export.class, GalleryCommand.Import.class, GalleryCommand.Backup.class})
+    description = "Export the gallery to a file, import one, or back up the live index (needs an admin key); "
+        + "migrate an embedded gallery into SolrCloud.",
+    subcommands = {GalleryCommand.Export.class, GalleryCommand.Import.class, GalleryCommand.Backup.class,
+        MigrateCommand.class})
 final class GalleryCommand {
 
   @Command(name = "export", mixinStandardHelpOptions = true,

@@ -138,6 +138,28 @@ public final class LuceneGallery implements Gallery {
     }
   }
 
+  /** The model and vector length a gallery on disk was stamped with. */
+  public record ModelStamp(String modelId, int dimension) {}
+
+  /**
+   * Reads which model a gallery directory holds, without opening it for writing.
+   *
+   * @throws GalleryStorageException when there is no Visage gallery there
+   */
+  public static ModelStamp stampOf(Path path) {
+    try (Directory directory = FSDirectory.open(path)) {
+      Map<String, String> data = org.apache.lucene.index.SegmentInfos.readLatestCommit(directory).getUserData();
+      String model = data.get(DATA_MODEL);
+      if (model == null) {
+        throw new GalleryStorageException("the index at " + path.toAbsolutePath() + " has no Visage model stamp", null);
+      }
+      return new ModelStamp(model, Integer.parseInt(data.getOrDefault(DATA_DIMENSION, "0")));
+    } catch (IOException e) {
+      throw new GalleryStorageException("there is no readable gallery at " + path.toAbsolutePath() + " ("
+          + e.getMessage() + "); point --data-dir at the server's data folder", e);
+    }
+  }
+
   /** Opens the gallery in a Lucene directory (which it then owns); {@code path} names it in messages. */
   static LuceneGallery open(Path path, Directory directory, String modelId, int dimension, VectorIndexSettings settings) {
     try {

@@ -364,7 +364,7 @@ public final class SolrGallery implements Gallery {
       query.setRows(k);
       Map<String, SolrDocument> bestPerPerson = new LinkedHashMap<>();
       // Hits come best first, so the first hit of each person is their closest face.
-      for (SolrDocument hit : client.query(query).getResults()) {
+      for (SolrDocument hit : query(query).getResults()) {
         bestPerPerson.putIfAbsent((String) hit.getFirstValue(PERSON_ID), hit);
         if (bestPerPerson.size() == maxPersons) {
           break;
@@ -396,7 +396,7 @@ public final class SolrGallery implements Gallery {
       query.setFields("id", "score");
       query.setRows(k);
       List<Map.Entry<String, Float>> hits = new ArrayList<>(k);
-      for (SolrDocument hit : client.query(query).getResults()) {
+      for (SolrDocument hit : query(query).getResults()) {
         hits.add(Map.entry((String) hit.getFirstValue("id"), similarity((Float) hit.getFirstValue("score"))));
       }
       return hits;
@@ -444,7 +444,7 @@ public final class SolrGallery implements Gallery {
       query.set(CursorMarkParams.CURSOR_MARK_PARAM, from);
       QueryResponse response;
       try {
-        response = client.query(query);
+        response = query(query);
       } catch (SolrException e) {
         if (e.code() == SolrException.ErrorCode.BAD_REQUEST.code) {
           throw badPageToken();
@@ -466,7 +466,7 @@ public final class SolrGallery implements Gallery {
         peek.setRows(1);
         peek.setFields("id");
         peek.set(CursorMarkParams.CURSOR_MARK_PARAM, response.getNextCursorMark());
-        if (!client.query(peek).getResults().isEmpty()) {
+        if (!query(peek).getResults().isEmpty()) {
           next = PAGE_TOKEN_PREFIX + response.getNextCursorMark();
         }
       }
@@ -504,7 +504,25 @@ public final class SolrGallery implements Gallery {
       query.setFacet(true);
       query.addFacetField(TYPE);
       Map<String, Long> byType = new HashMap<>();
-      for (FacetField.Count count : client.query(query).getFacetField(TYPE).getValues()) {
+      for (FacetField.Count count : query(query).getFacetField(TYPE).getValues()) {
+        byType.put(count.getName(), count.getCount());
+      }
+      return new GalleryStats(byType.getOrDefault(PERSON, 0L), byType.getOrDefault(FACE, 0L));
+    });
+  }
+
+  /** How many of these persons, and of their faces, the collection holds (a migration's check). */
+  public GalleryStats statsOf(List<String> personIds) {
+    if (personIds.isEmpty()) {
+      return new GalleryStats(0, 0);
+    }
+    return read(() -> {
+      SolrQuery query = new SolrQuery(termsQuery(PERSON_ID, personIds));
+      query.setRows(0);
+      query.setFacet(true);
+      query.addFacetField(TYPE);
+      Map<String, Long> byType = new HashMap<>();
+      for (FacetField.Count count : query(query).getFacetField(TYPE).getValues()) {
         byType.put(count.getName(), count.getCount());
       }
       return new GalleryStats(byType.getOrDefault(PERSON, 0L), byType.getOrDefault(FACE, 0L));
@@ -656,7 +674,7 @@ public final class SolrGallery implements Gallery {
     String cursor = CursorMarkParams.CURSOR_MARK_START;
     while (true) {
       paged.set(CursorMarkParams.CURSOR_MARK_PARAM, cursor);
-      QueryResponse response = client.query(paged);
+      QueryResponse response = query(paged);
       response.getResults().forEach(each);
       String next = response.getNextCursorMark();
       if (next.equals(cursor)) {
@@ -664,6 +682,11 @@ public final class SolrGallery implements Gallery {
       }
       cursor = next;
     }
+  }
+
+  /** Queries go as POST: a vector, or a list of ids, is longer than an HTTP header may be. */
+  private QueryResponse query(SolrQuery query) throws SolrServerException, IOException {
+    return client.query(query, org.apache.solr.client.solrj.SolrRequest.METHOD.POST);
   }
 
   private SolrDocument personDocument(String personId) throws SolrServerException, IOException {
@@ -680,14 +703,14 @@ public final class SolrGallery implements Gallery {
     query.setRows(MAX_FACES_PER_PERSON);
     query.setFields(withVectors ? new String[] {"id", PERSON_ID, VECTOR}
         : new String[] {"id", PERSON_ID, CREATED, MODEL_ID, ORIGIN});
-    return client.query(query).getResults();
+    return query(query).getResults();
   }
 
   private int countFaces(String personId) throws SolrServerException, IOException {
     SolrQuery query = new SolrQuery(termQuery(PERSON_ID, personId));
     query.addFilterQuery(termQuery(TYPE, FACE));
     query.setRows(0);
-    return (int) client.query(query).getResults().getNumFound();
+    return (int) query(query).getResults().getNumFound();
   }
 
   private Map<String, Integer> faceCounts(List<String> personIds) throws SolrServerException, IOException {
@@ -702,7 +725,7 @@ public final class SolrGallery implements Gallery {
     query.setFacetLimit(-1);
     query.setFacetMinCount(1);
     Map<String, Integer> counts = new HashMap<>();
-    for (FacetField.Count count : client.query(query).getFacetField(PERSON_ID).getValues()) {
+    for (FacetField.Count count : query(query).getFacetField(PERSON_ID).getValues()) {
       counts.put(count.getName(), (int) count.getCount());
     }
     return counts;
