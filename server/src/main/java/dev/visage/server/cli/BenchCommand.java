@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure the server on this machine; each benchmark prints a table and can write it as Markdown.",
-    subcommands = {PipelineBenchCommand.class, GalleryBenchCommand.class, WireBenchCommand.class, StreamBenchCommand.class,
+    subcommands = {PipelineBenchCommand.class, GalleryBenchCommand.class, SolrCloudBenchCommand.class, WireBenchCommand.class, StreamBenchCommand.class,
         LoadBenchCommand.class})
 final class BenchCommand {}

@@ -69,7 +69,7 @@ final class GalleryBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<float[]> real = realEmbeddings();
+    List<float[]> real = realEmbeddings(server.toSettings(), photos);
     SyntheticFaces synthetic = new SyntheticFaces(real, 7, 0.64);
     SyntheticFaces.Similarities shape = synthetic.describe(2000);
     String machine = MachineInfo.current().describe("CPU");
@@ -106,9 +106,9 @@ final class GalleryBenchCommand implements Callable<Integer> {
   }
 
   /** The largest face of every photo, embedded. */
-  private List<float[]> realEmbeddings() throws Exception {
+  static List<float[]> realEmbeddings(dev.visage.server.config.ServerSettings settings, Path photos) throws Exception {
     List<float[]> vectors = new ArrayList<>();
-    try (Engine engine = Engine.load(server.toSettings())) {
+    try (Engine engine = Engine.load(settings)) {
       for (byte[] photo : Photos.read(Photos.under(photos))) {
         try (FacePipeline.Image image = engine.pipeline().open(ImageInput.Encoded.of(photo))) {
           List<FaceDetection> faces = image.detect(engine.pipeline().defaultMinDetectionScore());
