@@ -125,28 +125,31 @@ public final class GalleryBenchmark {
 
   /** The true nearest faces, by brute force over every vector. */
   private static int[][] exactTop(float[] all, List<float[]> probes, int k) {
+    return probes.parallelStream().map(probe -> exactTop(all, probe, k)).toArray(int[][]::new);
+  }
+
+  /** The indexes of the {@code k} vectors in {@code all} (packed, 128 values each) nearest to the probe. */
+  static int[] exactTop(float[] all, float[] probe, int k) {
     int count = all.length / DIMENSION;
-    return probes.parallelStream().map(probe -> {
-      int[] best = new int[k];
-      float[] scores = new float[k];
-      Arrays.fill(scores, Float.NEGATIVE_INFINITY);
-      float[] candidate = new float[DIMENSION];
-      for (int i = 0; i < count; i++) {
-        System.arraycopy(all, i * DIMENSION, candidate, 0, DIMENSION);
-        float score = VectorUtil.dotProduct(probe, candidate);
-        if (score > scores[k - 1]) {
-          int at = k - 1;
-          while (at > 0 && scores[at - 1] < score) {
-            scores[at] = scores[at - 1];
-            best[at] = best[at - 1];
-            at--;
-          }
-          scores[at] = score;
-          best[at] = i;
+    int[] best = new int[k];
+    float[] scores = new float[k];
+    Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+    float[] candidate = new float[DIMENSION];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(all, i * DIMENSION, candidate, 0, DIMENSION);
+      float score = VectorUtil.dotProduct(probe, candidate);
+      if (score > scores[k - 1]) {
+        int at = k - 1;
+        while (at > 0 && scores[at - 1] < score) {
+          scores[at] = scores[at - 1];
+          best[at] = best[at - 1];
+          at--;
         }
+        scores[at] = score;
+        best[at] = i;
       }
-      return best;
-    }).toArray(int[][]::new);
+    }
+    return best;
   }
 
   private static Search search(LuceneGallery gallery, List<float[]> probes, int[][] exact, int candidates) {

@@ -9,7 +9,6 @@ import dev.visage.server.gallery.NewFace;
 import dev.visage.server.gallery.solr.SolrGallery;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * The same synthetic faces in the embedded gallery and in a SolrCloud collection: nearest-face
@@ -77,7 +75,7 @@ public final class SolrCloudBenchmark {
       int identity = random.nextInt(identities);
       probes.add(faces.face(faces.centre(identity), identity, 1000 + q));
     }
-    int[][] exact = probes.parallelStream().map(probe -> exactTop(all, probe, 10)).toArray(int[][]::new);
+    int[][] exact = probes.parallelStream().map(probe -> GalleryBenchmark.exactTop(all, probe, 10)).toArray(int[][]::new);
     for (float[] probe : probes.subList(0, Math.min(100, queries))) { // warm-up
       embedded.nearestFaces(probe, 10, candidates);
       solr.nearestFaces(probe, 10, candidates);
@@ -147,29 +145,6 @@ public final class SolrCloudBenchmark {
 
   private static String fixed(double value, int decimals) {
     return String.format(java.util.Locale.ROOT, "%." + decimals + "f", value);
-  }
-
-  private static int[] exactTop(float[] all, float[] probe, int k) {
-    int count = all.length / DIMENSION;
-    int[] best = new int[k];
-    float[] scores = new float[k];
-    Arrays.fill(scores, Float.NEGATIVE_INFINITY);
-    float[] candidate = new float[DIMENSION];
-    for (int i = 0; i < count; i++) {
-      System.arraycopy(all, i * DIMENSION, candidate, 0, DIMENSION);
-      float score = VectorUtil.dotProduct(probe, candidate);
-      if (score > scores[k - 1]) {
-        int at = k - 1;
-        while (at > 0 && scores[at - 1] < score) {
-          scores[at] = scores[at - 1];
-          best[at] = best[at - 1];
-          at--;
-        }
-        scores[at] = score;
-        best[at] = i;
-      }
-    }
-    return best;
   }
 
   /** Latencies and hits of one gallery. */

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     description = "Export the gallery to a file, import one, or back up the live index (needs an admin key); "
         + "migrate an embedded gallery into SolrCloud.",
     subcommands = {GalleryCommand.Export.class, GalleryCommand.Import.class, GalleryCommand.Backup.class,
-        MigrateCommand.class})
+        MigrateCommand.class, SolrCreateCommand.class})
 final class GalleryCommand {
 
   @Command(name = "export", mixinStandardHelpOptions = true,

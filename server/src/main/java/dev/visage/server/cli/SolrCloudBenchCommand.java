@@ -1,6 +1,10 @@
 package dev.visage.server.cli;
 
+import dev.visage.server.VisageServer;
 import dev.visage.server.bench.MachineInfo;
+import dev.visage.server.bench.Photos;
+import dev.visage.server.bench.ScratchServer;
+import dev.visage.server.bench.ServerEnrollmentBenchmark;
 import dev.visage.server.bench.SolrCloudBenchmark;
 import dev.visage.server.bench.SyntheticFaces;
 import dev.visage.server.bench.Table;
@@ -48,6 +52,14 @@ final class SolrCloudBenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "4", description = "Enrolling threads per client. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @Option(names = "--server-enrollments", defaultValue = "200",
+      description = "Photos enrolled per run through real recognition servers (0 skips those runs). Default: ${DEFAULT-VALUE}.")
+  int serverEnrollments;
+
+  @Option(names = "--clients", defaultValue = "8",
+      description = "gRPC clients enrolling at once, spread over the servers. Default: ${DEFAULT-VALUE}.")
+  int clients;
+
   @Option(names = "--markdown", description = "Also write the tables, with the machine's description, to this file.")
   Path markdown;
 
@@ -91,8 +103,10 @@ final class SolrCloudBenchCommand implements Callable<Integer> {
       runs.add(benchmark.enroll("SolrCloud, 2 clients", List.of(solr, second), threads, enrollments));
       Table enroll = SolrCloudBenchmark.enrollmentTable(runs);
       System.out.println(enroll.text());
+      String servers = serverEnrollments > 0 ? throughServers(settings, scratch).markdown() : "";
       if (markdown != null) {
-        Files.writeString(markdown, "Machine: " + machine + "\n\n" + search.markdown() + "\n" + enroll.markdown());
+        Files.writeString(markdown, "Machine: " + machine + "\n\n" + search.markdown() + "\n" + enroll.markdown()
+            + "\n" + servers);
         System.out.println("Written to " + markdown);
       }
     } finally {
@@ -101,5 +115,40 @@ final class SolrCloudBenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Enrollment of real photos through real recognition servers over gRPC: one server on an
+   * embedded gallery, then one and two servers sharing a SolrCloud collection (stamped with the
+   * real model, so a collection of its own), alternating.
+   */
+  private Table throughServers(ServerSettings settings, Path scratch) throws Exception {
+    List<byte[]> firstPhotos = new ArrayList<>();
+    for (List<Path> own : Photos.byPerson(photos).values()) {
+      firstPhotos.addAll(Photos.read(List.of(own.get(0))));
+    }
+    ServerEnrollmentBenchmark benchmark = new ServerEnrollmentBenchmark(firstPhotos);
+    List<ServerEnrollmentBenchmark.Result> embeddedRuns = new ArrayList<>();
+    try (VisageServer alone = VisageServer.start(ScratchServer.settings(settings, scratch.resolve("embedded-server")))) {
+      benchmark.run("embedded", List.of(alone.port()), clients, Math.min(50, serverEnrollments)); // warm-up
+      embeddedRuns.add(benchmark.run("embedded", List.of(alone.port()), clients, serverEnrollments));
+    }
+    ServerSettings.Storage shared = new ServerSettings.Storage(scratch.resolve("unused"), settings.storage().vectors(),
+        scratch.resolve("cameras.json"), settings.storage().solr().withCollection(settings.storage().solr().collection()
+        + "-servers"));
+    List<ServerEnrollmentBenchmark.Result> solrRuns = new ArrayList<>();
+    try (VisageServer first = VisageServer.start(ScratchServer.settings(settings, scratch.resolve("server-1")).withStorage(shared));
+         VisageServer second = VisageServer.start(ScratchServer.settings(settings, scratch.resolve("server-2")).withStorage(shared))) {
+      benchmark.run("SolrCloud", List.of(first.port(), second.port()), clients, Math.min(50, serverEnrollments)); // warm-up
+      for (int round = 0; round < 2; round++) {
+        solrRuns.add(benchmark.run("SolrCloud", List.of(first.port()), clients, serverEnrollments));
+        solrRuns.add(benchmark.run("SolrCloud", List.of(first.port(), second.port()), clients, serverEnrollments));
+      }
+    }
+    List<ServerEnrollmentBenchmark.Result> all = new ArrayList<>(embeddedRuns);
+    all.addAll(solrRuns);
+    Table table = ServerEnrollmentBenchmark.table(all);
+    System.out.println(table.text());
+    return table;
   }
 }

@@ -780,24 +780,11 @@ public final class LuceneGallery implements Gallery {
   }
 
   private void checkVector(float[] vector) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("vectors in this gallery have " + dimension + " values, got " + vector.length);
-    }
-    double norm = 0;
-    for (float v : vector) {
-      if (!Float.isFinite(v)) {
-        throw new IllegalArgumentException("a vector holds a value that is not a finite number");
-      }
-      norm += v * v;
-    }
-    if (Math.abs(norm - 1.0) > 1e-3) {
-      throw new IllegalArgumentException("gallery vectors must have unit length; this one has " + Math.sqrt(norm));
-    }
+    GalleryVectors.check(vector, dimension);
   }
 
-  /** Lucene scores a dot-product match as (1 + cosine) / 2; this undoes it. */
-  private static float similarity(float luceneScore) {
-    return 2f * luceneScore - 1f;
+  private static float similarity(float score) {
+    return GalleryVectors.similarity(score);
   }
 
   private static String escapeWildcards(String text) {

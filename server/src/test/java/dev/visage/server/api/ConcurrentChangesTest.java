@@ -55,9 +55,16 @@ class ConcurrentChangesTest {
 
   @TempDir Path data;
 
+  /** The servers the clients share: here one; with a shared SolrCloud gallery, two. */
+  List<TestServer> startServers(Path data) throws Exception {
+    return List.of(TestServer.start(data, "--max-concurrent-requests=256"));
+  }
+
   @Test
   void mixedChangesOnTheSamePersonsEndInTheAcknowledgedState() throws Exception {
-    try (TestServer server = TestServer.start(data, "--max-concurrent-requests=256")) {
+    List<TestServer> servers = startServers(data);
+    try {
+      TestServer server = servers.get(0);
       List<String> ids = new ArrayList<>();
       for (Subject subject : SUBJECTS) {
         ids.add(server.gallery().enroll(EnrollRequest.newBuilder().setDisplayName(subject.name())
@@ -85,9 +92,10 @@ class ConcurrentChangesTest {
         int client = c;
         clients.add(Thread.ofPlatform().start(() -> {
           Random random = new Random(client);
-          GalleryServiceGrpc.GalleryServiceBlockingStub gallery = GalleryServiceGrpc.newBlockingStub(server.channel());
+          TestServer mine = servers.get(client % servers.size());
+          GalleryServiceGrpc.GalleryServiceBlockingStub gallery = GalleryServiceGrpc.newBlockingStub(mine.channel());
           RecognitionServiceGrpc.RecognitionServiceBlockingStub recognition =
-              RecognitionServiceGrpc.newBlockingStub(server.channel());
+              RecognitionServiceGrpc.newBlockingStub(mine.channel());
           List<String[]> myFaces = new ArrayList<>(); // person id, face id
           for (int n = 0; System.nanoTime() < end; n++) {
             int which = random.nextInt(SUBJECTS.size());
@@ -185,6 +193,10 @@ class ConcurrentChangesTest {
           () -> gallery.getPerson(GetPersonRequest.newBuilder().setPersonId(doomed).build()));
       assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
       assertTrue(lastDoomedSuccessSent.get() < doomedDeletedAt.get(), "a rename succeeded on a person already deleted");
+    } finally {
+      for (TestServer server : servers) {
+        server.close();
+      }
     }
   }
 }

@@ -51,6 +51,8 @@ class CrashDurabilityTest {
   private final Set<String> acknowledgedDeletes = ConcurrentHashMap.newKeySet();
   /** Names sent whose answer never came: they may or may not be there. */
   private final Set<String> attemptedNames = ConcurrentHashMap.newKeySet();
+  /** Deletes sent, acknowledged or not: one whose answer died with the server may have happened. */
+  private final Set<String> attemptedDeletes = ConcurrentHashMap.newKeySet();
 
   @Test
   void acknowledgedChangesSurviveSigkillAtRandomMoments() throws Exception {
@@ -119,6 +121,7 @@ class CrashDurabilityTest {
         acknowledged.incrementAndGet();
         if (n % 3 == 2) {
           String victim = response.getPerson().getPersonId();
+          attemptedDeletes.add(victim);
           gallery.withDeadlineAfter(30, TimeUnit.SECONDS)
               .deletePerson(DeletePersonRequest.newBuilder().setPersonId(victim).build());
           acknowledgedDeletes.add(victim);
@@ -144,10 +147,14 @@ class CrashDurabilityTest {
     } while (!token.isEmpty());
 
     for (Map.Entry<String, String> enrolled : acknowledgedEnrollments.entrySet()) {
-      if (!acknowledgedDeletes.contains(enrolled.getKey())) {
+      if (!attemptedDeletes.contains(enrolled.getKey())) {
         Person person = present.get(enrolled.getKey());
         assertNotNull(person, "cycle " + cycle + ": acknowledged enrollment of " + enrolled.getValue() + " lost");
         assertEquals(enrolled.getValue(), person.getDisplayName());
+      } else if (!acknowledgedDeletes.contains(enrolled.getKey())) {
+        // Deleted or not, as the kill fell; if it is there, it is whole and named as enrolled.
+        Person person = present.get(enrolled.getKey());
+        assertTrue(person == null || person.getDisplayName().equals(enrolled.getValue()), "cycle " + cycle + ": " + person);
       }
     }
     for (String deleted : acknowledgedDeletes) {

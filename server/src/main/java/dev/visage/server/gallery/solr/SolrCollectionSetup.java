@@ -34,6 +34,26 @@ public final class SolrCollectionSetup {
 
   private SolrCollectionSetup() {}
 
+  /**
+   * Creates the collection of these settings unless it exists (the admin command's way, ahead of
+   * any server), and describes it.
+   *
+   * @return e.g. "created: 2 shards, 4 replicas on 3 nodes"
+   */
+  public static String create(SolrSettings settings, int dimension, VectorIndexSettings vectors) throws Exception {
+    SolrSettings creating = new SolrSettings(settings.zkHosts(), settings.zkChroot(), settings.solrUrls(),
+        settings.collection(), settings.shards(), settings.replicas(), true, settings.user(), settings.password(),
+        settings.trustStore(), settings.trustStorePassword(), settings.keyStore(), settings.keyStorePassword(),
+        settings.requestTimeout());
+    try (CloudSolrClient client = SolrConnector.connect(creating)) {
+      boolean created = ensure(client, creating, dimension, vectors);
+      DocCollection state = client.getClusterState().getCollection(settings.collection());
+      long nodes = state.getReplicas().stream().map(Replica::getNodeName).distinct().count();
+      return (created ? "created" : "already there") + ": " + state.getSlices().size() + " shards, "
+          + state.getReplicas().size() + " replicas on " + nodes + " nodes";
+    }
+  }
+
   /** The config set's name for a collection. */
   static String configSetName(String collection) {
     return "visage-" + collection;
@@ -56,7 +76,8 @@ public final class SolrCollectionSetup {
     if (!exists(client, collection)) {
       if (!settings.createIfMissing()) {
         throw new IllegalStateException("the SolrCloud collection '" + collection + "' does not exist at "
-            + settings.where() + "; create it with 'visage gallery solr-create' or let the server create it");
+            + settings.where() + "; create it as docs/SOLRCLOUD.md describes, or start with --solr-create-collection=true "
+            + "and the server creates it");
       }
       String configSet = configSetName(collection);
       ConfigSetAdminRequest.Upload upload = new ConfigSetAdminRequest.Upload();

@@ -9,6 +9,7 @@ import dev.visage.server.gallery.Gallery;
 import dev.visage.server.gallery.GalleryModelMismatchException;
 import dev.visage.server.gallery.GalleryStats;
 import dev.visage.server.gallery.GalleryStorageException;
+import dev.visage.server.gallery.GalleryVectors;
 import dev.visage.server.gallery.ImportedPerson;
 import dev.visage.server.gallery.NewFace;
 import dev.visage.server.gallery.NotFoundException;
@@ -245,20 +246,22 @@ public final class SolrGallery implements Gallery {
   @Override
   public PersonRecord renamePerson(String personId, String displayName) {
     PersonRecord renamed = write("rename a person", () -> {
-      SolrDocument person = personDocument(personId);
-      Instant created = createdOf(person);
-      SolrInputDocument replacement = personDocument(personId, displayName, created);
-      // Only over the version read: a rename must not bring back a person deleted meanwhile.
-      replacement.setField(VERSION, person.getFirstValue(VERSION));
-      try {
-        send(new UpdateRequest().add(replacement));
-      } catch (SolrException e) {
-        if (e.code() == SolrException.ErrorCode.CONFLICT.code && client.getById(personId) == null) {
-          throw new NotFoundException("person", personId);
+      // Written only over the version read, so a rename never brings back a person deleted
+      // meanwhile; when another rename won the race, read again and write over it (last wins).
+      for (int attempt = 1; ; attempt++) {
+        SolrDocument person = personDocument(personId);
+        Instant created = createdOf(person);
+        SolrInputDocument replacement = personDocument(personId, displayName, created);
+        replacement.setField(VERSION, person.getFirstValue(VERSION));
+        try {
+          send(new UpdateRequest().add(replacement));
+          return new PersonRecord(personId, displayName, countFaces(personId), created, List.of());
+        } catch (SolrException e) {
+          if (e.code() != SolrException.ErrorCode.CONFLICT.code || attempt == 10) {
+            throw e;
+          }
         }
-        throw e;
       }
-      return new PersonRecord(personId, displayName, countFaces(personId), created, List.of());
     });
     bumpRevision();
     return renamed;
@@ -870,19 +873,7 @@ public final class SolrGallery implements Gallery {
   // ---- helpers -----------------------------------------------------------------------------
 
   private void checkVector(float[] vector) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("vectors in this gallery have " + dimension + " values, got " + vector.length);
-    }
-    double norm = 0;
-    for (float v : vector) {
-      if (!Float.isFinite(v)) {
-        throw new IllegalArgumentException("a vector holds a value that is not a finite number");
-      }
-      norm += v * v;
-    }
-    if (Math.abs(norm - 1.0) > 1e-3) {
-      throw new IllegalArgumentException("gallery vectors must have unit length; this one has " + Math.sqrt(norm));
-    }
+    GalleryVectors.check(vector, dimension);
   }
 
   private static float dot(float[] a, float[] b) {
@@ -893,9 +884,8 @@ public final class SolrGallery implements Gallery {
     return sum;
   }
 
-  /** Lucene scores a dot-product match as (1 + cosine) / 2; this undoes it. */
-  private static float similarity(float solrScore) {
-    return 2f * solrScore - 1f;
+  private static float similarity(float score) {
+    return GalleryVectors.similarity(score);
   }
 
   private static String describe(Throwable e) {

@@ -74,6 +74,12 @@ public record SolrSettings(
         : new String[] {zkHostString.substring(0, slash), zkHostString.substring(slash)};
   }
 
+  /** The same cluster, another collection. */
+  public SolrSettings withCollection(String other) {
+    return new SolrSettings(zkHosts, zkChroot, solrUrls, other, shards, replicas, createIfMissing, user, password,
+        trustStore, trustStorePassword, keyStore, keyStorePassword, requestTimeout);
+  }
+
   /** The addresses, for messages. */
   public String where() {
     return zkHosts.isEmpty() ? String.join(",", solrUrls)
