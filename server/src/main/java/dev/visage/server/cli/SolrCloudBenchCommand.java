@@ -97,10 +97,10 @@ final class SolrCloudBenchCommand implements Callable<Integer> {
       List<SolrCloudBenchmark.Enrollment> runs = new ArrayList<>();
       benchmark.enroll("warm-up", List.of(solr), threads, Math.min(100, enrollments));
       runs.add(benchmark.enroll("embedded", List.of(embedded), threads, enrollments));
-      runs.add(benchmark.enroll("SolrCloud, 1 client", List.of(solr), threads, enrollments));
-      runs.add(benchmark.enroll("SolrCloud, 2 clients", List.of(solr, second), threads, enrollments));
-      runs.add(benchmark.enroll("SolrCloud, 1 client", List.of(solr), threads, enrollments));
-      runs.add(benchmark.enroll("SolrCloud, 2 clients", List.of(solr, second), threads, enrollments));
+      for (int round = 1; round <= 2; round++) { // the second round shows the cost of the segments the first left
+        runs.add(benchmark.enroll("SolrCloud, round " + round, List.of(solr), threads, enrollments));
+        runs.add(benchmark.enroll("SolrCloud, round " + round, List.of(solr, second), threads, enrollments));
+      }
       Table enroll = SolrCloudBenchmark.enrollmentTable(runs);
       System.out.println(enroll.text());
       String servers = serverEnrollments > 0 ? throughServers(settings, scratch).markdown() : "";
@@ -140,9 +140,10 @@ final class SolrCloudBenchCommand implements Callable<Integer> {
     try (VisageServer first = VisageServer.start(ScratchServer.settings(settings, scratch.resolve("server-1")).withStorage(shared));
          VisageServer second = VisageServer.start(ScratchServer.settings(settings, scratch.resolve("server-2")).withStorage(shared))) {
       benchmark.run("SolrCloud", List.of(first.port(), second.port()), clients, Math.min(50, serverEnrollments)); // warm-up
-      for (int round = 0; round < 2; round++) {
-        solrRuns.add(benchmark.run("SolrCloud", List.of(first.port()), clients, serverEnrollments));
-        solrRuns.add(benchmark.run("SolrCloud", List.of(first.port(), second.port()), clients, serverEnrollments));
+      for (int round = 1; round <= 2; round++) {
+        solrRuns.add(benchmark.run("SolrCloud, round " + round, List.of(first.port()), clients, serverEnrollments));
+        solrRuns.add(benchmark.run("SolrCloud, round " + round, List.of(first.port(), second.port()), clients,
+            serverEnrollments));
       }
     }
     List<ServerEnrollmentBenchmark.Result> all = new ArrayList<>(embeddedRuns);
