@@ -29,6 +29,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -188,6 +189,7 @@ public final class LuceneGallery implements Gallery {
         .setRAMBufferSizeMB(64)
         .setCodec(new GalleryCodec(settings, mergeWorkers, mergeExecutor))
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setMergePolicy(purgingMergePolicy())
         .setCommitOnClose(false);
     IndexWriter opened = new IndexWriter(directory, config);
     try {
@@ -444,6 +446,17 @@ public final class LuceneGallery implements Gallery {
       w.forceMergeDeletes(true);
       return before.maxDoc - before.numDocs;
     });
+  }
+
+  /**
+   * Lucene's default merge policy, except that a purge rewrites every segment holding a deleted
+   * record: by default segments with under 10 % deletions are left as they are, and a deleted
+   * face's vector would stay in the files.
+   */
+  private static TieredMergePolicy purgingMergePolicy() {
+    TieredMergePolicy policy = new TieredMergePolicy();
+    policy.setForceMergeDeletesPctAllowed(0);
+    return policy;
   }
 
   /** Segments in the index now (each one an HNSW graph that a search visits). */

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the gallery's collection when it is missing: uploads the config set (schema.xml and
  * solrconfig.xml from this package, with the vector length and HNSW parameters filled in) and
- * creates a sharded, replicated collection from it, then waits until every shard has a leader.
+ * creates a sharded, replicated collection from it, then waits until every replica is active
+ * (for a collection that was already there, until every shard has a leader).
  */
 public final class SolrCollectionSetup {
 
@@ -90,12 +91,14 @@ public final class SolrCollectionSetup {
         CollectionAdminRequest.createCollection(collection, configSet, settings.shards(), settings.replicas())
             .process(client);
         created = true;
+        awaitReady(client, collection, true);
         log.info("Created the SolrCloud collection '{}' ({} shards x {} replicas, {}-value vectors, HNSW M={} beam={})",
             collection, settings.shards(), settings.replicas(), dimension, vectors.maxConnections(), vectors.beamWidth());
       } catch (SolrException | SolrServerException e) {
         if (!exists(client, collection)) {
           throw e;
         }
+        awaitReady(client, collection, true);
         log.info("The SolrCloud collection '{}' was created meanwhile by another server", collection);
       }
     }
@@ -105,22 +108,21 @@ public final class SolrCollectionSetup {
 
   /** Waits until every shard of the collection has an active leader on a live node. */
   static void awaitLeaders(CloudSolrClient client, String collection) throws InterruptedException {
+    awaitReady(client, collection, false);
+  }
+
+  /**
+   * Waits until the collection is ready: every shard's leader active on a live node, and with
+   * {@code everyReplica} every replica too. A collection just created needs the latter: a replica
+   * still recovering ignores commits, so a change made meanwhile could stay invisible on it.
+   */
+  static void awaitReady(CloudSolrClient client, String collection, boolean everyReplica) throws InterruptedException {
     long deadline = System.nanoTime() + READY_WAIT.toNanos();
     String problem = "";
     while (System.nanoTime() < deadline) {
       try {
-        DocCollection state = client.getClusterState().getCollectionOrNull(collection);
-        var live = client.getClusterState().getLiveNodes();
-        problem = state == null ? "it is not in the cluster state yet" : "";
-        if (state != null) {
-          for (Slice slice : state.getActiveSlices()) {
-            Replica leader = slice.getLeader();
-            if (leader == null || leader.getState() != Replica.State.ACTIVE || !live.contains(leader.getNodeName())) {
-              problem = "shard " + slice.getName() + " has no active leader";
-              break;
-            }
-          }
-        }
+        problem = notReady(client.getClusterState().getCollectionOrNull(collection),
+            client.getClusterState().getLiveNodes(), everyReplica);
         if (problem.isEmpty()) {
           return;
         }
@@ -131,6 +133,31 @@ public final class SolrCollectionSetup {
     }
     throw new IllegalStateException("the SolrCloud collection '" + collection + "' is not ready after "
         + READY_WAIT.toSeconds() + " s: " + problem + "; check the Solr nodes' logs");
+  }
+
+  /** What keeps the collection from being ready, or "" when nothing does. */
+  private static String notReady(DocCollection state, java.util.Set<String> live, boolean everyReplica) {
+    if (state == null) {
+      return "it is not in the cluster state yet";
+    }
+    for (Slice slice : state.getActiveSlices()) {
+      Replica leader = slice.getLeader();
+      if (leader == null || !isActive(leader, live)) {
+        return "shard " + slice.getName() + " has no active leader";
+      }
+      if (everyReplica) {
+        for (Replica replica : slice.getReplicas()) {
+          if (!isActive(replica, live)) {
+            return "replica " + replica.getName() + " of shard " + slice.getName() + " is " + replica.getState();
+          }
+        }
+      }
+    }
+    return "";
+  }
+
+  private static boolean isActive(Replica replica, java.util.Set<String> live) {
+    return replica.getState() == Replica.State.ACTIVE && live.contains(replica.getNodeName());
   }
 
   /** The config set as a zip: schema.xml with the values filled in, and solrconfig.xml. */
