@@ -1,5 +1,6 @@
 package dev.visage.server.cli;
 
+import static dev.visage.server.testing.CommandRun.visage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,32 +9,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.visage.api.v1.GetServerInfoRequest;
 import dev.visage.server.client.BulkEnroller;
 import dev.visage.server.client.EnrollReport;
+import dev.visage.server.testing.CommandRun;
 import dev.visage.server.testing.SharedData;
 import dev.visage.server.testing.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command-line client against a real server: bulk enrollment of the shared photos, and the rest. */
 class ClientCommandsTest {
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run visage(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = VisageCommand.commandLine(args);
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   @Test
   void bulkEnrollmentMatchesTheDataAndResumes() throws Exception {
@@ -41,7 +29,7 @@ class ClientCommandsTest {
     try (TestServer server = TestServer.start(dir.resolve("data"))) {
       String address = "--server=127.0.0.1:" + server.port();
       Path report = dir.resolve("report.json");
-      Run first = visage("enroll", "--dir=" + SharedData.faces(), address, "--report=" + report, "--concurrency=3");
+      CommandRun first = visage("enroll", "--dir=" + SharedData.faces(), address, "--report=" + report, "--concurrency=3");
       assertEquals(0, first.exit(), first.out() + first.err());
 
       EnrollReport result = json.readValue(report.toFile(), EnrollReport.class);
@@ -71,46 +59,46 @@ class ClientCommandsTest {
       assertEquals(faces, info.getFaceCount());
       assertTrue(first.out().contains(persons + " of " + folders.size() + " persons enrolled, " + faces + " faces"), first.out());
 
-      Run again = visage("enroll", "--dir=" + SharedData.faces(), address, "--report=" + report);
+      CommandRun again = visage("enroll", "--dir=" + SharedData.faces(), address, "--report=" + report);
       assertEquals(0, again.exit(), again.err());
       var unchanged = server.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance());
       assertEquals(faces, unchanged.getFaceCount(), "a second run sends nothing already enrolled");
 
       EnrollReport.Person obama = result.persons().stream().filter(p -> p.folder().equals("obama")).findFirst().orElseThrow();
-      Run deleted = visage("persons", "delete", obama.personId(), address);
+      CommandRun deleted = visage("persons", "delete", obama.personId(), address);
       assertEquals(0, deleted.exit(), deleted.err());
-      Run restored = visage("enroll", "--dir=" + SharedData.faces(), address, "--report=" + report);
+      CommandRun restored = visage("enroll", "--dir=" + SharedData.faces(), address, "--report=" + report);
       assertEquals(0, restored.exit(), restored.err());
       assertEquals(faces, server.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance()).getFaceCount(),
           "a person deleted on the server is enrolled again");
 
-      Run identified = visage("identify", SharedData.photo("_variants/obama-720p.jpg").toString(), "--json", address);
+      CommandRun identified = visage("identify", SharedData.photo("_variants/obama-720p.jpg").toString(), "--json", address);
       assertEquals(0, identified.exit(), identified.err());
       JsonNode face = json.readTree(identified.out()).get("faces").get(0);
       assertEquals("obama", face.get("name").asText());
 
-      Run listed = visage("persons", "list", "--json", "--name-contains=obam", address);
+      CommandRun listed = visage("persons", "list", "--json", "--name-contains=obam", address);
       JsonNode listedPersons = json.readTree(listed.out());
       assertEquals(1, listedPersons.size());
       String obamaId = listedPersons.get(0).get("personId").asText();
       assertEquals(0, visage("persons", "rename", obamaId, "Barack Obama", address).exit());
-      Run table = visage("identify", SharedData.photo("_variants/obama-720p.jpg").toString(), address);
+      CommandRun table = visage("identify", SharedData.photo("_variants/obama-720p.jpg").toString(), address);
       assertTrue(table.out().contains("Barack Obama"), table.out());
 
-      Run same = visage("verify", SharedData.photo("obama/obama1.jpg").toString(), "--person=" + obamaId, address);
+      CommandRun same = visage("verify", SharedData.photo("obama/obama1.jpg").toString(), "--person=" + obamaId, address);
       assertEquals(0, same.exit(), same.out() + same.err());
       assertTrue(same.out().startsWith("same person"), same.out());
-      Run other = visage("verify", SharedData.photo("obama/obama1.jpg").toString(),
+      CommandRun other = visage("verify", SharedData.photo("obama/obama1.jpg").toString(),
           "--reference=" + SharedData.photo("biden/biden.jpg"), address);
       assertEquals(3, other.exit(), other.out() + other.err());
-      Run detected = visage("detect", SharedData.photo("_group/obama_and_biden.jpg").toString(), "--json", address);
+      CommandRun detected = visage("detect", SharedData.photo("_group/obama_and_biden.jpg").toString(), "--json", address);
       assertEquals(3, json.readTree(detected.out()).get("faces").size(), "the reference count: " + detected.out());
 
-      Run unreachable = visage("persons", "list", "--server=127.0.0.1:1");
+      CommandRun unreachable = visage("persons", "list", "--server=127.0.0.1:1");
       assertEquals(1, unreachable.exit());
       assertTrue(unreachable.err().contains("UNAVAILABLE"), unreachable.err());
       List<String> args = new ArrayList<>(List.of("faces", "delete", "00000000-0000-4000-8000-000000000000", address));
-      Run noSuchFace = visage(args.toArray(String[]::new));
+      CommandRun noSuchFace = visage(args.toArray(String[]::new));
       assertEquals(1, noSuchFace.exit());
       assertTrue(noSuchFace.err().contains("NOT_FOUND"), noSuchFace.err());
     }
@@ -130,7 +118,7 @@ class ClientCommandsTest {
     java.nio.file.Files.writeString(photos.resolve("rob_lowe/notes.txt"), "not a photo, not sent");
     try (TestServer server = TestServer.start(dir.resolve("data"))) {
       Path report = dir.resolve("report.json");
-      Run run = visage("enroll", "--dir=" + photos, "--server=127.0.0.1:" + server.port(), "--report=" + report);
+      CommandRun run = visage("enroll", "--dir=" + photos, "--server=127.0.0.1:" + server.port(), "--report=" + report);
       assertEquals(0, run.exit(), run.err());
       assertTrue(run.out().contains("nobody: " + EnrollReport.NO_USABLE_FACE), run.out());
       assertTrue(run.out().contains("1 of 2 persons enrolled, 1 faces"), run.out());

@@ -1,5 +1,6 @@
 package dev.visage.server.cli;
 
+import static dev.visage.server.testing.CommandRun.visage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,34 +13,21 @@ import dev.visage.api.v1.IdentifyRequest;
 import dev.visage.server.gallery.LuceneGallery;
 import dev.visage.server.gallery.PersonRecord;
 import dev.visage.server.gallery.VectorIndexSettings;
+import dev.visage.server.testing.CommandRun;
 import dev.visage.server.testing.Images;
 import dev.visage.server.testing.TestServer;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Export, import into a fresh server, and backup of a live one, through the command line. */
 class GalleryTransferTest {
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run visage(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = VisageCommand.commandLine(args);
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   private static final List<String> PROBES = List.of("obama/obama3.jpg", "biden/biden2.jpg", "brad_pitt/brad_1.jpg",
       "tom_hanks/Tom_Hanks_54745.png");
@@ -63,28 +51,28 @@ class GalleryTransferTest {
       modelId = source.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance()).getEmbedderModelId();
       String address = "--server=127.0.0.1:" + source.port();
 
-      Run exported = visage("gallery", "export", "--out=" + export, address);
+      CommandRun exported = visage("gallery", "export", "--out=" + export, address);
       assertEquals(0, exported.exit(), exported.err());
       assertTrue(exported.out().contains("Exported 3 persons, 4 faces (model " + modelId + ")"), exported.out());
 
       Path backup = dir.resolve("backup");
-      Run backedUp = visage("gallery", "backup", backup.toString(), address);
+      CommandRun backedUp = visage("gallery", "backup", backup.toString(), address);
       assertEquals(0, backedUp.exit(), backedUp.err());
       assertTrue(backedUp.out().contains("Backed up 3 persons, 4 faces"), backedUp.out());
       try (LuceneGallery copy = LuceneGallery.open(backup, modelId, 128, VectorIndexSettings.DEFAULT)) {
         assertEquals(List.of("Barack Obama", "Brad Pitt", "Joe Biden"),
             copy.listPersons("", 10, "").persons().stream().map(PersonRecord::displayName).toList(), "the backup opens as a gallery");
       }
-      Run again = visage("gallery", "backup", backup.toString(), address);
+      CommandRun again = visage("gallery", "backup", backup.toString(), address);
       assertEquals(1, again.exit());
       assertTrue(again.err().contains("not empty"), again.err());
-      Run relative = visage("gallery", "backup", "relative/folder", address);
+      CommandRun relative = visage("gallery", "backup", "relative/folder", address);
       assertTrue(relative.err().contains("absolute"), relative.err());
     }
 
     try (TestServer target = TestServer.start(dir.resolve("b"))) {
       String address = "--server=127.0.0.1:" + target.port();
-      Run imported = visage("gallery", "import", export.toString(), address);
+      CommandRun imported = visage("gallery", "import", export.toString(), address);
       assertEquals(0, imported.exit(), imported.err());
       assertTrue(imported.out().contains("Imported 3 persons, 4 faces"), imported.out());
       List<IdentifiedFace> after = identifyAll(target);
@@ -99,7 +87,7 @@ class GalleryTransferTest {
         GalleryItem.newBuilder().setHeader(GalleryHeader.newBuilder().setModelId("arcface@00000000").setDimension(512))
             .build().writeDelimitedTo(out);
       }
-      Run refused = visage("gallery", "import", foreign.toString(), address);
+      CommandRun refused = visage("gallery", "import", foreign.toString(), address);
       assertEquals(1, refused.exit());
       assertTrue(refused.err().contains("FAILED_PRECONDITION") && refused.err().contains("arcface@00000000"), refused.err());
       assertEquals(3, target.recognition().getServerInfo(GetServerInfoRequest.getDefaultInstance()).getPersonCount());

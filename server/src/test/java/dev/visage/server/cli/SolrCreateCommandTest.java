@@ -1,5 +1,6 @@
 package dev.visage.server.cli;
 
+import static dev.visage.server.testing.CommandRun.visage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,27 +9,14 @@ import dev.visage.server.gallery.GalleryStorageException;
 import dev.visage.server.gallery.VectorIndexSettings;
 import dev.visage.server.gallery.solr.SolrGallery;
 import dev.visage.server.gallery.solr.SolrSettings;
+import dev.visage.server.testing.CommandRun;
 import dev.visage.server.testing.SolrCloudProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code visage gallery solr-create} against a real SolrCloud, and servers that may not create collections. */
 class SolrCreateCommandTest {
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run visage(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = VisageCommand.commandLine(args);
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   private static SolrSettings withoutCreating(SolrCloudProcess solr, String collection) {
     String[] zk = SolrSettings.splitChroot(solr.zkHost());
@@ -41,10 +29,10 @@ class SolrCreateCommandTest {
     SolrCloudProcess solr = SolrCloudProcess.shared();
     String[] args = {"gallery", "solr-create", "--gallery=SOLRCLOUD", "--solr-zk-hosts=" + solr.zkHost(),
         "--solr-collection=created-ahead", "--solr-shards=3", "--solr-replicas=2"};
-    Run created = visage(args);
+    CommandRun created = visage(args);
     assertEquals(0, created.exit(), created.out() + created.err());
     assertTrue(created.out().contains("created: 3 shards, 6 replicas on 3 nodes"), created.out());
-    Run again = visage(args);
+    CommandRun again = visage(args);
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.out().contains("already there: 3 shards, 6 replicas"), again.out());
 
@@ -59,7 +47,7 @@ class SolrCreateCommandTest {
 
   @Test
   void withoutAClusterItSaysWhatToName() {
-    Run refused = visage("gallery", "solr-create");
+    CommandRun refused = visage("gallery", "solr-create");
     assertEquals(2, refused.exit());
     assertTrue(refused.err().contains("--gallery SOLRCLOUD"), refused.err());
   }

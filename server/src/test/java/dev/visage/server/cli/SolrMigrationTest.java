@@ -1,5 +1,6 @@
 package dev.visage.server.cli;
 
+import static dev.visage.server.testing.CommandRun.visage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,16 +12,14 @@ import dev.visage.server.gallery.PersonMatch;
 import dev.visage.server.gallery.VectorIndexSettings;
 import dev.visage.server.gallery.solr.SolrGallery;
 import dev.visage.server.gallery.solr.SolrSettings;
+import dev.visage.server.testing.CommandRun;
 import dev.visage.server.testing.SolrCloudProcess;
 import dev.visage.server.testing.UnitVectors;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code visage gallery migrate}: an embedded gallery on disk copied into a real SolrCloud collection. */
 class SolrMigrationTest {
@@ -30,17 +29,6 @@ class SolrMigrationTest {
 
   @TempDir
   Path data;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run visage(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = VisageCommand.commandLine(args);
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   @Test
   void anEmbeddedGalleryMovesToSolrCloudWithIdsAndVectors() {
@@ -60,12 +48,12 @@ class SolrMigrationTest {
     String[] args = {"gallery", "migrate", "--data-dir=" + data, "--gallery=SOLRCLOUD",
         "--solr-zk-hosts=" + solr.zkHost(), "--solr-collection=migrated"};
 
-    Run first = visage(args);
+    CommandRun first = visage(args);
     assertEquals(0, first.exit(), first.out() + first.err());
     assertTrue(first.out().contains("Done: copied 450 persons, 900 faces; the collection holds 450 of those persons "
         + "and 900 of their faces (450 persons, 900 faces in all)"), first.out());
 
-    Run again = visage(args);
+    CommandRun again = visage(args);
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.out().contains("(450 persons, 900 faces in all)"), "replaced, not doubled: " + again.out());
 
@@ -92,7 +80,7 @@ class SolrMigrationTest {
     // The collection of the other test, or a fresh one stamped first with MODEL.
     SolrGallery.connect(SolrSettings.viaZooKeeper(solr.zkHost(), "migrated-stamped", 2, 2), MODEL, DIMENSION,
         VectorIndexSettings.DEFAULT).close();
-    Run refused = visage("gallery", "migrate", "--data-dir=" + data, "--gallery=SOLRCLOUD",
+    CommandRun refused = visage("gallery", "migrate", "--data-dir=" + data, "--gallery=SOLRCLOUD",
         "--solr-zk-hosts=" + solr.zkHost(), "--solr-collection=migrated-stamped");
     assertEquals(2, refused.exit(), refused.out() + refused.err());
     assertTrue(refused.err().contains("cannot be compared"), refused.err());
@@ -100,7 +88,7 @@ class SolrMigrationTest {
 
   @Test
   void withoutATargetItSaysWhatToName() {
-    Run refused = visage("gallery", "migrate", "--data-dir=" + data);
+    CommandRun refused = visage("gallery", "migrate", "--data-dir=" + data);
     assertEquals(2, refused.exit());
     assertTrue(refused.err().contains("--gallery SOLRCLOUD"), refused.err());
   }

@@ -1,33 +1,20 @@
 package dev.visage.server.config;
 
+import static dev.visage.server.testing.CommandRun.visage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.visage.server.cli.VisageCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.visage.server.testing.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Settings from a file: precedence, `visage config check` and `visage config show`. */
 class SettingsFileTest {
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run visage(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = VisageCommand.commandLine(args);
-    line.setOut(new PrintWriter(out));
-    line.setErr(new PrintWriter(err));
-    return new Run(line.execute(args), out.toString(), err.toString());
-  }
 
   @Test
   void aFileSetsDefaultsAndFlagsWinOverIt() throws Exception {
@@ -51,12 +38,12 @@ class SettingsFileTest {
   @Test
   void checkAcceptsAGoodFileAndExplainsEveryProblemOfABadOne() throws Exception {
     Path good = Files.writeString(dir.resolve("good.properties"), "port = 50052\ndevice = cuda\nauth = keys\n");
-    Run ok = visage("config", "check", good.toString());
+    CommandRun ok = visage("config", "check", good.toString());
     assertEquals(0, ok.exit(), ok.err());
     assertTrue(ok.out().contains("3 setting(s), all valid"), ok.out());
 
     Path bad = Files.writeString(dir.resolve("bad.properties"), "prot = 50052\nmax-message-bytes = lots\ndevice = TPU\n");
-    Run refused = visage("config", "check", bad.toString());
+    CommandRun refused = visage("config", "check", bad.toString());
     assertEquals(2, refused.exit());
     assertTrue(refused.err().contains("3 problem(s)"), refused.err());
     assertTrue(refused.err().contains("'prot' is not a setting (did you mean 'port'?)"), refused.err());
@@ -64,11 +51,11 @@ class SettingsFileTest {
     assertTrue(refused.err().contains("TPU"), refused.err());
 
     Path contradictory = Files.writeString(dir.resolve("half-tls.properties"), "tls-cert = /etc/visage/server.pem\n");
-    Run half = visage("config", "check", contradictory.toString());
+    CommandRun half = visage("config", "check", contradictory.toString());
     assertEquals(2, half.exit());
     assertTrue(half.err().contains("--tls-key"), half.err());
 
-    Run missing = visage("config", "check", dir.resolve("nowhere.properties").toString());
+    CommandRun missing = visage("config", "check", dir.resolve("nowhere.properties").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("cannot be read"), missing.err());
   }
@@ -77,7 +64,7 @@ class SettingsFileTest {
   void showSaysWhereEachSettingComesFromAndMasksPasswords() throws Exception {
     // The mirror comes as a flag: CI exports VISAGE_MODEL_MIRROR, which would win over the file.
     Path file = Files.writeString(dir.resolve("visage.properties"), "threshold = 0.5\n");
-    Run show = visage("config", "show", "--config=" + file, "--port=50077",
+    CommandRun show = visage("config", "show", "--config=" + file, "--port=50077",
         "--model-mirror=https://deploy:s3cret@models.example.org/visage");
     assertEquals(0, show.exit(), show.err());
     assertTrue(show.out().contains("--port = 50077 (flag)"), show.out());
