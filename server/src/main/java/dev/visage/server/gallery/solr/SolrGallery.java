@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *       Real-time get would not do: it finds documents by id, but identification is a vector
  *       search, which only sees what an open searcher sees. Writers arriving together share one
  *       commit ({@link SoftCommitCoalescer}).
+ *   <li><b>Failovers delay, they do not fail:</b> a commit refused while a shard elects a new
+ *       leader is tried again; an enrollment that fails all the same is taken back first.
  *   <li><b>Deletes are final:</b> the same commit runs before a delete is acknowledged.
  *   <li><b>One model:</b> the collection holds a gallery document stamped with the embedding model
  *       and vector length, checked when a server connects; every vector search also filters on
@@ -98,6 +100,8 @@ public final class SolrGallery implements Gallery {
   private static final String PAGE_TOKEN_PREFIX = "s1.";
   private static final long REVISION_CACHE_NANOS = 1_000_000_000L;
   private static final long REPLICA_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+  /** How long a commit is retried through a failover; leader election takes a few seconds. */
+  private static final long COMMIT_RETRY_NANOS = 15_000_000_000L;
 
   private final CloudHttp2SolrClient client;
   private final SolrSettings settings;
@@ -208,13 +212,37 @@ public final class SolrGallery implements Gallery {
     faces.forEach(face -> checkVector(face.vector()));
     String personId = UUID.randomUUID().toString();
     Instant now = Instant.now();
-    return write("enroll a person", () -> {
-      UpdateRequest update = new UpdateRequest();
-      update.add(personDocument(personId, displayName, now));
-      List<String> faceIds = addFaceDocuments(update, personId, faces, now);
-      send(update);
-      return new Enrollment(new PersonRecord(personId, displayName, faces.size(), now, List.of()), faceIds);
-    });
+    try {
+      return write("enroll a person", () -> {
+        UpdateRequest update = new UpdateRequest();
+        update.add(personDocument(personId, displayName, now));
+        List<String> faceIds = addFaceDocuments(update, personId, faces, now);
+        send(update);
+        return new Enrollment(new PersonRecord(personId, displayName, faces.size(), now, List.of()), faceIds);
+      });
+    } catch (GalleryStorageException e) {
+      throw withdrawn(personId, e);
+    }
+  }
+
+  /**
+   * Takes back an enrollment that is about to be reported as failed: some of its documents may
+   * have been stored (the update reached a shard before the error, or only the commit failed),
+   * and a client that retries would otherwise enroll the person twice.
+   */
+  private GalleryStorageException withdrawn(String personId, GalleryStorageException failure) {
+    try {
+      call("take back a failed enrollment", () -> {
+        send(new UpdateRequest().deleteByQuery(termQuery(PERSON_ID, personId)));
+        return awaitVisibleThroughFailover();
+      });
+      return failure;
+    } catch (GalleryStorageException e) {
+      log.warn("An enrollment failed and could not be taken back: person {} may be in the gallery. Check with "
+          + "GetPerson and delete it if it is there ({})", personId, e.getMessage());
+      return new GalleryStorageException(failure.getMessage() + "; the enrollment may have been stored as person "
+          + personId + ": check with GetPerson and delete it if it is there", failure);
+    }
   }
 
   @Override
@@ -615,11 +643,30 @@ public final class SolrGallery implements Gallery {
   /** Runs a change, then makes it visible to every searcher before returning. */
   private <T> T write(String what, SolrStep<T> step) {
     T result = call(what, step);
-    call(what, () -> {
-      visibility.awaitVisible();
-      return null;
-    });
+    call(what, this::awaitVisibleThroughFailover);
     return result;
+  }
+
+  /**
+   * Waits for a commit that covers a change already in Solr. A commit refused while a node leaves
+   * or a shard elects a new leader is tried again for a while: the change is durable in the update
+   * logs by now, and failing here would report a stored change as not made.
+   */
+  private Void awaitVisibleThroughFailover() throws Exception {
+    long deadline = System.nanoTime() + COMMIT_RETRY_NANOS;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        visibility.awaitVisible();
+        return null;
+      } catch (SolrServerException | IOException | SolrException e) {
+        boolean transientFailure = !(e instanceof SolrException solr) || solr.code() >= 500;
+        if (!transientFailure || System.nanoTime() > deadline) {
+          throw e;
+        }
+        log.debug("A soft commit failed (attempt {}), trying again: {}", attempt, e.toString());
+        Thread.sleep(Math.min(1_000L, 100L * attempt));
+      }
+    }
   }
 
   private <T> T read(SolrStep<T> step) {

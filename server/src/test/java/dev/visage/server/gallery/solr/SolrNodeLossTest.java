@@ -15,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +56,14 @@ class SolrNodeLossTest {
 
       AtomicBoolean running = new AtomicBoolean(true);
       ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
-      AtomicInteger refusedEnrollments = new AtomicInteger();
+      ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
       Thread enroller = new Thread(() -> {
         for (int i = 1; running.get(); i++) {
           try {
             acknowledged.add(enrolling.gallery().enroll(EnrollRequest.newBuilder().setDisplayName("Enrolled " + i)
                 .addImages(Images.encoded(photos.get(1 + i % (photos.size() - 1)))).build()).getPerson().getPersonId());
           } catch (StatusRuntimeException e) {
-            refusedEnrollments.incrementAndGet(); // not acknowledged: nothing is promised for it
+            refused.add("Enrolled " + i + ": " + e.getStatus()); // the server takes back what it may have stored
           }
         }
       });
@@ -97,7 +98,7 @@ class SolrNodeLossTest {
       identifier.join(60_000);
 
       assertTrue(beforeLoss > 0 && duringLoss > 0, "enrollments went on while the node was down: " + beforeLoss
-          + " before, " + duringLoss + " during (" + refusedEnrollments.get() + " refused)");
+          + " before, " + duringLoss + " during (" + refused.size() + " refused)");
       for (String personId : acknowledged) {
         assertEquals(personId, identifying.gallery().getPerson(GetPersonRequest.newBuilder().setPersonId(personId)
             .build()).getPerson().getPersonId(), "every acknowledged enrollment is still there");
@@ -106,15 +107,16 @@ class SolrNodeLossTest {
       assertTrue(identifyFailures.size() <= 2, "identification failed " + identifyFailures.size() + " times of "
           + (identified.get() + identifyFailures.size()) + ": " + identifyFailures);
       System.out.printf("node loss: %d enrollments acknowledged (%d while the node was down), %d refused; %d "
-              + "identifications, %d failed%n", acknowledged.size(), duringLoss, refusedEnrollments.get(), identified.get(),
+              + "identifications, %d failed%n", acknowledged.size(), duringLoss, refused.size(), identified.get(),
           identifyFailures.size());
 
-      assertReplicasCatchUp(solr, acknowledged.size() + 1);
+      assertReplicasCatchUp(solr, acknowledged.size() + 1, refused);
     }
   }
 
   /** Waits until every replica is active again, then checks each holds what its shard leader holds. */
-  private static void assertReplicasCatchUp(SolrCloudProcess solr, int persons) throws Exception {
+  private static void assertReplicasCatchUp(SolrCloudProcess solr, int persons, Collection<String> refused)
+      throws Exception {
     String[] zk = SolrSettings.splitChroot(solr.zkHost());
     try (CloudHttp2SolrClient client = new CloudHttp2SolrClient.Builder(List.of(zk[0]), Optional.ofNullable(zk[1])).build();
          Http2SolrClient direct = new Http2SolrClient.Builder().build()) {
@@ -144,7 +146,10 @@ class SolrNodeLossTest {
             + " hold the same persons: " + counts);
         total += counts.values().iterator().next();
       }
-      assertEquals(persons, total, "every shard's replicas together hold every person");
+      // A refused enrollment is taken back; only one whose error said it could not be may remain.
+      long unsure = refused.stream().filter(r -> r.contains("may have been stored")).count();
+      assertTrue(total >= persons && total <= persons + unsure, "every shard's replicas together hold every "
+          + "acknowledged person (" + persons + ") and no refused enrollment, but hold " + total + "; refused: " + refused);
     }
   }
 }
