@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.solr.client.solrj.SolrServerException;
@@ -136,7 +137,7 @@ public final class SolrCollectionSetup {
   }
 
   /** What keeps the collection from being ready, or "" when nothing does. */
-  private static String notReady(DocCollection state, java.util.Set<String> live, boolean everyReplica) {
+  private static String notReady(DocCollection state, Set<String> live, boolean everyReplica) {
     if (state == null) {
       return "it is not in the cluster state yet";
     }
@@ -156,7 +157,7 @@ public final class SolrCollectionSetup {
     return "";
   }
 
-  private static boolean isActive(Replica replica, java.util.Set<String> live) {
+  private static boolean isActive(Replica replica, Set<String> live) {
     return replica.getState() == Replica.State.ACTIVE && live.contains(replica.getNodeName());
   }
 
