@@ -27,7 +27,10 @@ import io.grpc.StatusRuntimeException;
  *
  * <p>{@code scripts/test} runs the saved inputs in {@code src/test/resources/.../ImageInputFuzzTestInputs}
  * on every build, then fuzzes each target for a bounded time; an input that breaks a target is saved
- * there by Jazzer and so becomes a regression test.
+ * there by Jazzer and so becomes a regression test. Those inputs are crafted bytes, none over
+ * 120 (a PNG header claiming a huge image, a JPEG cut after its header, 16-bit and alpha PNGs,
+ * request fragments): they are test cases in Jazzer's layout, not photographs, so they live here
+ * rather than with the shared test photos.
  */
 class ImageInputFuzzTest {
 
